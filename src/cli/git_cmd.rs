@@ -1,0 +1,67 @@
+//! `leakhound git [REPO]`: history scans, and `--staged` for the pre-commit hook.
+
+use super::args::GitArgs;
+use super::scan_cmd::emit;
+use super::{load_rules, shared, EXIT_CLEAN, EXIT_FINDINGS};
+use crate::detect::Detector;
+use crate::report::Format;
+use crate::sources::git::history::{scan_history, HistoryOptions};
+use crate::sources::git::staged::scan_staged;
+use crate::sources::git::GitStats;
+
+pub fn run(args: GitArgs) -> anyhow::Result<u8> {
+    let rules = shared(load_rules(&args.rules.rules, args.rules.no_builtin_rules)?);
+    let detector = Detector::new(rules.clone())?;
+    let threads = args.threads.unwrap_or(0);
+    let outcome = if args.staged {
+        let (mut outcome, stats) = scan_staged(&detector, &args.repo, args.max_file_size)?;
+        outcome.git_stats = Some(GitStats::Staged(stats));
+        outcome
+    } else {
+        let opts = HistoryOptions {
+            repo: args.repo.clone(),
+            branch: args.branch.clone(),
+            range: args.range.clone(),
+            since: args.since,
+            max_file_size: args.max_file_size,
+            threads,
+            ..HistoryOptions::default()
+        };
+        let (mut outcome, stats) = scan_history(&detector, &opts)?;
+        if stats.shallow {
+            eprintln!("leakhound: note: this is a shallow clone; commits before its boundary are not there to scan");
+        }
+        if stats.submodules_not_entered > 0 {
+            eprintln!("leakhound: note: submodules were not entered ({} gitlink changes); scan them separately", stats.submodules_not_entered);
+        }
+        outcome.git_stats = Some(GitStats::History(stats));
+        outcome
+    };
+    emit(&args.report, &outcome, &rules)?;
+    if outcome.findings.is_empty() {
+        return Ok(EXIT_CLEAN);
+    }
+    if args.report.format == Format::Text {
+        eprintln!(
+            "{}",
+            if args.staged {
+                STAGED_ADVICE
+            } else {
+                HISTORY_ADVICE
+            }
+        );
+    }
+    Ok(EXIT_FINDINGS)
+}
+
+const STAGED_ADVICE: &str = "\
+leakhound: this commit would add the secrets above.
+  - Remove each secret from the staged file and load it at run time instead: an environment
+    variable, or a config file that .gitignore excludes. Then `git add` the file again.
+  - If a secret was ever pushed or shared, rotate it at the provider: deleting it is not enough.
+  - A false positive? Report it, and bypass this one commit with `git commit --no-verify`.";
+
+const HISTORY_ADVICE: &str = "\
+leakhound: secrets in git history stay readable in every clone, even after a later commit
+removes them. Rotate (revoke and re-issue) each one at its provider first; removing it from HEAD
+is not enough. Rewriting history (git filter-repo) is optional and separate.";

@@ -1,0 +1,124 @@
+//! `leakhound rules list` and `leakhound rules check`.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::args::{ListFormat, RulesArgs, RulesCommand};
+use super::{load_rules, shared, EXIT_CLEAN, EXIT_FINDINGS};
+use crate::rules::{check::check_rules, load_path, RuleSet};
+
+#[derive(Serialize)]
+struct RuleInfo<'a> {
+    id: &'a str,
+    name: &'a str,
+    description: &'a str,
+    severity: &'a str,
+    keywords: &'a [String],
+    regex: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entropy: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<&'a str>,
+    remediation: &'a str,
+    references: &'a [String],
+    tags: &'a [String],
+    origin: &'a str,
+}
+
+pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
+    match args.command {
+        RulesCommand::List { format, rules } => {
+            let set = load_rules(&rules.rules, rules.no_builtin_rules)?;
+            list(&set, format)?;
+            Ok(EXIT_CLEAN)
+        }
+        RulesCommand::Check {
+            files,
+            no_builtin_rules,
+        } => check(&files, no_builtin_rules),
+    }
+}
+
+fn list(set: &RuleSet, format: ListFormat) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match format {
+        ListFormat::Json => {
+            let infos: Vec<RuleInfo> = set
+                .rules()
+                .iter()
+                .map(|r| RuleInfo {
+                    id: &r.id,
+                    name: &r.name,
+                    description: &r.description,
+                    severity: r.severity.as_str(),
+                    keywords: &r.keywords,
+                    regex: &r.regex_source,
+                    entropy: r.entropy,
+                    provider: r.provider.as_deref(),
+                    part: r.part.as_deref(),
+                    remediation: &r.remediation,
+                    references: &r.references,
+                    tags: &r.tags,
+                    origin: &r.origin,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &infos)?;
+            writeln!(out)?;
+        }
+        ListFormat::Text => {
+            let width = set.rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            for r in set.rules() {
+                writeln!(
+                    out,
+                    "{:<width$}  {:<8}  {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.name
+                )?;
+            }
+            writeln!(out, "{} rules", set.len())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn check(files: &[std::path::PathBuf], no_builtin: bool) -> anyhow::Result<u8> {
+    // The files under check replace builtin rules with the same id, so a builtin rule file
+    // being edited can be checked in place (`leakhound rules check rules/aws.toml`).
+    let mut user_rules = Vec::new();
+    for f in files {
+        user_rules.extend(load_path(f)?);
+    }
+    let user_ids: HashSet<String> = user_rules.iter().map(|r| r.id.clone()).collect();
+    let mut set = if no_builtin {
+        RuleSet::default()
+    } else {
+        RuleSet::builtin()?
+    };
+    set.remove_ids(&user_ids);
+    set.extend(user_rules)?;
+    let set = shared(set);
+    let only_user = !files.is_empty();
+    let selected = |i: usize| !only_user || user_ids.contains(&set.rules()[i].id);
+    let report = check_rules(set.clone(), selected)?;
+    for f in &report.failures {
+        println!("FAIL {} ({}): {}", f.rule_id, f.origin, f.message);
+    }
+    println!(
+        "{} rules, {} examples checked, {} failure{}",
+        report.rules_checked,
+        report.examples_checked,
+        report.failures.len(),
+        if report.failures.len() == 1 { "" } else { "s" }
+    );
+    Ok(if report.failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}

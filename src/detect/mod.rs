@@ -1,0 +1,177 @@
+//! The detection engine: from a blob of bytes to findings.
+//!
+//! ```text
+//! blob ─▶ Matcher (keyword prefilter + windowed regexes) ─▶ raw matches
+//!      ─▶ candidate checks (entropy, validator, rule allow-list, global filters)
+//!      ─▶ overlaps (specific rules beat fallback rules) ─▶ multi-part linking
+//!      ─▶ findings (locations, fingerprints)
+//! ```
+//!
+//! A [`Detector`] is built once and shared by all threads; each thread owns a
+//! [`DetectorScratch`].
+
+pub mod entropy;
+pub mod filters;
+pub mod keyword_window;
+mod link;
+pub mod matcher;
+pub mod validate;
+
+use std::sync::Arc;
+
+use crate::findings::fingerprint::fingerprint;
+use crate::findings::lines::LineLocator;
+use crate::findings::{Finding, Part};
+use crate::rules::RuleSet;
+use filters::Filters;
+use keyword_window::KeywordWindowMatcher;
+use matcher::{Matcher, RawMatch};
+
+/// Longest matched line kept in a finding (bytes); longer lines are cut with `…`.
+const MAX_LINE_TEXT: usize = 400;
+
+/// Rules + matcher + filters, compiled once.
+pub struct Detector<M: Matcher = KeywordWindowMatcher> {
+    rules: Arc<RuleSet>,
+    matcher: M,
+    filters: Filters,
+}
+
+/// Per-thread state of a [`Detector`].
+pub struct DetectorScratch<M: Matcher = KeywordWindowMatcher> {
+    matcher: M::Scratch,
+    raw: Vec<RawMatch>,
+}
+
+impl Detector<KeywordWindowMatcher> {
+    /// The default engine over `rules`, with the builtin global filters.
+    pub fn new(rules: Arc<RuleSet>) -> anyhow::Result<Self> {
+        let matcher = KeywordWindowMatcher::new(&rules)?;
+        Ok(Detector {
+            rules,
+            matcher,
+            filters: Filters::builtin(),
+        })
+    }
+}
+
+impl<M: Matcher> Detector<M> {
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    pub fn new_scratch(&self) -> DetectorScratch<M> {
+        DetectorScratch {
+            matcher: self.matcher.new_scratch(),
+            raw: Vec::new(),
+        }
+    }
+
+    /// All findings in `blob`, located and fingerprinted, with `path` as given.
+    pub fn detect(
+        &self,
+        blob: &[u8],
+        path: &str,
+        scratch: &mut DetectorScratch<M>,
+    ) -> Vec<Finding> {
+        scratch.raw.clear();
+        self.matcher
+            .find_all(blob, &mut scratch.matcher, &mut scratch.raw);
+        if scratch.raw.is_empty() {
+            return Vec::new();
+        }
+        let rules = self.rules.rules();
+        scratch
+            .raw
+            .retain(|m| self.accept(m.rule, &blob[m.secret.clone()]));
+        link::resolve_overlaps(rules, &mut scratch.raw);
+        scratch.raw.sort_by_key(|m| (m.secret.start, m.rule));
+
+        let mut locator = LineLocator::new(blob);
+        let located: Vec<link::Located> = scratch
+            .raw
+            .drain(..)
+            .map(|m| {
+                let pos = locator.position(m.secret.start);
+                link::Located { m, pos }
+            })
+            .collect();
+        let linked = link::link_parts(rules, located);
+
+        let text =
+            |r: &std::ops::Range<usize>| String::from_utf8_lossy(&blob[r.clone()]).into_owned();
+        let mut findings = Vec::with_capacity(linked.len());
+        for item in linked {
+            let rule = &rules[item.primary.m.rule];
+            let m = &item.primary.m;
+            let end = locator.position(m.secret.end);
+            let start = locator.position(m.secret.start);
+            let mut parts = Vec::new();
+            for (group, range) in &m.groups {
+                let name = rule
+                    .part_groups
+                    .iter()
+                    .find(|(_, g)| g == group)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_default();
+                let p = locator.position(range.start);
+                parts.push(Part {
+                    name,
+                    value: text(range),
+                    line: p.line,
+                    column: p.column,
+                    rule_id: None,
+                });
+            }
+            for companion in &item.companions {
+                let crule = &rules[companion.m.rule];
+                parts.push(Part {
+                    name: crule.part.clone().unwrap_or_default(),
+                    value: text(&companion.m.secret),
+                    line: companion.pos.line,
+                    column: companion.pos.column,
+                    rule_id: Some(crule.id.clone()),
+                });
+            }
+            let secret = &blob[m.secret.clone()];
+            findings.push(Finding {
+                rule_id: rule.id.clone(),
+                rule_name: rule.name.clone(),
+                severity: rule.severity,
+                path: path.to_string(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                secret: String::from_utf8_lossy(secret).into_owned(),
+                parts,
+                line_text: locator.line_text(m.secret.start, MAX_LINE_TEXT),
+                fingerprint: fingerprint(&rule.id, secret),
+                commit: None,
+            });
+        }
+        findings
+    }
+
+    /// The candidate checks, in order of cost.
+    fn accept(&self, rule: usize, secret: &[u8]) -> bool {
+        let rule = &self.rules.rules()[rule];
+        if secret.is_empty() {
+            return false;
+        }
+        if let Some(min) = rule.entropy {
+            if entropy::shannon(secret) < min {
+                return false;
+            }
+        }
+        if let Some(v) = rule.validator {
+            if !v.check(secret) {
+                return false;
+            }
+        }
+        if rule.allow.iter().any(|a| a.is_match(secret)) {
+            return false;
+        }
+        self.filters.reject(secret).is_none()
+    }
+}

@@ -1,0 +1,71 @@
+//! What a scan reports: [`Finding`]s, and the pieces that make them safe to show and stable to
+//! track (fingerprints, redaction, line/column locations).
+
+pub mod fingerprint;
+pub mod lines;
+pub mod redact;
+
+use serde::Serialize;
+
+use crate::rules::Severity;
+
+/// One occurrence of a secret at one place.
+///
+/// The same secret in several places gives several findings that share a `fingerprint`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub severity: Severity,
+    /// Path relative to the scanned root (or as given), with `/` separators.
+    pub path: String,
+    /// 1-based line and column (in characters) of the secret's first byte.
+    pub line: usize,
+    pub column: usize,
+    /// 1-based line and exclusive column of the secret's end.
+    pub end_line: usize,
+    pub end_column: usize,
+    /// The secret itself. Reports redact it unless asked not to.
+    pub secret: String,
+    /// Other parts of a multi-part credential found with it (key, passphrase, ...).
+    pub parts: Vec<Part>,
+    /// The line the secret starts on, as found (reports redact the secrets in it).
+    pub line_text: String,
+    /// Hash of (rule id, secret): stable across moves, renames and line shifts.
+    pub fingerprint: String,
+    /// Set for findings in git history (commit, author, ...); `None` for files on disk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitInfo>,
+}
+
+/// A named part of a multi-part credential.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Part {
+    pub name: String,
+    pub value: String,
+    pub line: usize,
+    pub column: usize,
+    /// The rule that matched this part, when it came from another rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+}
+
+/// Where in git history a finding was introduced.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    /// ISO 8601, UTC.
+    pub date: String,
+    pub subject: String,
+    /// True when the same secret is still in the files at HEAD.
+    pub in_head: bool,
+}
+
+impl Finding {
+    /// Every secret value this finding carries: the secret, then its parts.
+    pub fn secret_values(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.secret.as_str()).chain(self.parts.iter().map(|p| p.value.as_str()))
+    }
+}

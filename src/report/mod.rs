@@ -1,0 +1,77 @@
+//! Rendering a scan outcome: human text, JSON and JSON Lines.
+//!
+//! Every format redacts secrets (the secret, its parts, and the matched line) unless the user
+//! passed `--show-secrets`; redaction happens here, at the last step, so no earlier stage can
+//! forget it.
+
+mod json;
+pub use text::summary;
+mod text;
+
+use std::io::Write;
+
+use crate::findings::redact::{redact, redact_in};
+use crate::findings::Finding;
+use crate::rules::RuleSet;
+use crate::scan::ScanOutcome;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportOptions {
+    pub show_secrets: bool,
+    pub color: bool,
+}
+
+/// Writes `outcome` in `format`.
+pub fn write_report(
+    w: &mut dyn Write,
+    format: Format,
+    outcome: &ScanOutcome,
+    rules: &RuleSet,
+    opts: ReportOptions,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => text::write(w, outcome, rules, opts),
+        Format::Json => json::write_document(w, outcome, opts),
+        Format::Jsonl => json::write_lines(w, outcome, opts),
+    }
+}
+
+/// A finding's secrets as shown: redacted unless `show_secrets`.
+pub(crate) struct Shown {
+    pub secret: String,
+    pub parts: Vec<(String, String)>,
+    pub line_text: String,
+}
+
+pub(crate) fn shown(f: &Finding, show_secrets: bool) -> Shown {
+    if show_secrets {
+        return Shown {
+            secret: f.secret.clone(),
+            parts: f
+                .parts
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone()))
+                .collect(),
+            line_text: f.line_text.clone(),
+        };
+    }
+    let secrets: Vec<&str> = f.secret_values().collect();
+    Shown {
+        secret: redact(&f.secret),
+        parts: f
+            .parts
+            .iter()
+            .map(|p| (p.name.clone(), redact(&p.value)))
+            .collect(),
+        line_text: redact_in(&f.line_text, &secrets),
+    }
+}

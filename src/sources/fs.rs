@@ -1,0 +1,177 @@
+//! Files on disk: a parallel walk with the `ignore` crate (ripgrep's walker).
+//!
+//! Honours `.gitignore` (and `.ignore`) like git does, includes dotfiles such as `.env`,
+//! never enters `.git/`, and does not follow symlinks. Every file that is not scanned is
+//! reported with its reason; nothing is dropped silently.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{WalkBuilder, WalkState};
+
+use super::{looks_binary, SkipReason, Skipped};
+
+/// What to walk and how.
+#[derive(Debug, Clone)]
+pub struct FsOptions {
+    pub roots: Vec<PathBuf>,
+    pub max_file_size: u64,
+    pub threads: usize,
+    /// Scan files that `.gitignore`/`.ignore` exclude too.
+    pub no_ignore: bool,
+    /// gitignore-style globs, relative to each root, of paths never to scan.
+    pub excludes: Vec<String>,
+}
+
+/// One file's content, handed to a worker.
+pub struct FileBlob<'a> {
+    pub path: &'a str,
+    pub data: &'a [u8],
+}
+
+/// What a worker receives.
+pub enum FsEvent<'a> {
+    File(FileBlob<'a>),
+    Skipped(Skipped),
+}
+
+/// Checks the roots exist before any thread starts, so a typo is a clear error (exit 2).
+pub fn check_roots(roots: &[PathBuf]) -> anyhow::Result<()> {
+    for root in roots {
+        std::fs::metadata(root).with_context(|| format!("cannot scan {}", root.display()))?;
+    }
+    if roots.is_empty() {
+        bail!("nothing to scan");
+    }
+    Ok(())
+}
+
+/// The path as shown in reports: as given, `/`-separated, without a leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_string()
+}
+
+fn exclude_matchers(opts: &FsOptions) -> anyhow::Result<Vec<(PathBuf, Gitignore)>> {
+    opts.roots
+        .iter()
+        .map(|root| {
+            let base = if root.is_dir() {
+                root.clone()
+            } else {
+                root.parent().map(Path::to_path_buf).unwrap_or_default()
+            };
+            let mut b = GitignoreBuilder::new(&base);
+            for glob in &opts.excludes {
+                b.add_line(None, glob)
+                    .with_context(|| format!("bad --exclude pattern {glob:?}"))?;
+            }
+            Ok((base, b.build()?))
+        })
+        .collect()
+}
+
+/// Walks the roots in parallel. `make_worker` is called once per thread; the worker it returns
+/// gets every file (read into a reused buffer) and every skipped path of that thread.
+pub fn walk<W>(opts: &FsOptions, make_worker: impl Fn() -> W + Sync) -> anyhow::Result<()>
+where
+    W: FnMut(FsEvent<'_>) + Send,
+{
+    check_roots(&opts.roots)?;
+    let excludes = exclude_matchers(opts)?;
+    let mut builder = WalkBuilder::new(&opts.roots[0]);
+    for root in &opts.roots[1..] {
+        builder.add(root);
+    }
+    builder
+        .hidden(false)
+        .parents(true)
+        .git_ignore(!opts.no_ignore)
+        .git_exclude(!opts.no_ignore)
+        .git_global(!opts.no_ignore)
+        .ignore(!opts.no_ignore)
+        .require_git(false)
+        .follow_links(false)
+        .threads(opts.threads)
+        .filter_entry(move |entry| {
+            if entry.file_name() == ".git" {
+                return false;
+            }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !excludes.iter().any(|(base, gi)| {
+                entry
+                    .path()
+                    .strip_prefix(base)
+                    .ok()
+                    .filter(|rel| !rel.as_os_str().is_empty())
+                    .is_some_and(|rel| gi.matched_path_or_any_parents(rel, is_dir).is_ignore())
+            })
+        });
+    let max = opts.max_file_size;
+    builder.build_parallel().run(|| {
+        let mut worker = make_worker();
+        let mut buf = Vec::new();
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = match &err {
+                        ignore::Error::WithPath { path, .. } => display_path(path),
+                        _ => String::new(),
+                    };
+                    worker(FsEvent::Skipped(Skipped {
+                        path,
+                        reason: SkipReason::Unreadable {
+                            error: err.to_string(),
+                        },
+                    }));
+                    return WalkState::Continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let path = display_path(entry.path());
+            match read_file(entry.path(), max, &mut buf) {
+                Ok(()) if looks_binary(&buf) => worker(FsEvent::Skipped(Skipped {
+                    path,
+                    reason: SkipReason::Binary,
+                })),
+                Ok(()) => worker(FsEvent::File(FileBlob {
+                    path: &path,
+                    data: &buf,
+                })),
+                Err(reason) => worker(FsEvent::Skipped(Skipped { path, reason })),
+            }
+            WalkState::Continue
+        })
+    });
+    Ok(())
+}
+
+fn read_file(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), SkipReason> {
+    let unreadable = |e: std::io::Error| SkipReason::Unreadable {
+        error: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > max {
+        return Err(SkipReason::TooLarge { size, limit: max });
+    }
+    buf.clear();
+    // `take` guards against a file that grows while we read it.
+    file.take(max + 1).read_to_end(buf).map_err(unreadable)?;
+    if buf.len() as u64 > max {
+        return Err(SkipReason::TooLarge {
+            size: buf.len() as u64,
+            limit: max,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,213 @@
+//! The staged index (pre-commit mode): what `git commit` would record, compared to HEAD.
+//!
+//! The index blob is scanned, never the work-tree file, so `git add -p` and files edited after
+//! staging are judged by what will actually be committed. Only secrets on *added* lines are
+//! reported: a line counts as added when its exact content is not among the lines of the file
+//! at HEAD (so a line that only moved is not new). A file staged under a new path whose content
+//! is a blob HEAD already has (a pure rename or copy) adds nothing; for a renamed-and-edited
+//! file, secrets that HEAD held in a file the commit deletes are not new either.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::Instant;
+
+use gix::bstr::ByteSlice;
+use gix::objs::FindExt;
+use gix::ObjectId;
+
+use super::{is_lfs_pointer, open_repo};
+use crate::detect::Detector;
+use crate::findings::Finding;
+use crate::scan::ScanOutcome;
+use crate::sources::{looks_binary, SkipReason, Skipped};
+
+/// Staged-scan counts, in the JSON `stats.git` object.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct StagedStats {
+    pub staged_files: u64,
+    pub unborn_head: bool,
+    pub conflicted_paths: u64,
+}
+
+/// Scans the staged changes of the repository containing `dir`.
+pub fn scan_staged(
+    detector: &Detector,
+    dir: &Path,
+    max_size: u64,
+) -> anyhow::Result<(ScanOutcome, StagedStats)> {
+    let started = Instant::now();
+    let repo = open_repo(dir)?;
+    let index = repo.index_or_empty()?;
+    let mut stats = StagedStats::default();
+
+    let head: HashMap<Vec<u8>, ObjectId> = match repo.head_tree() {
+        Ok(tree) => {
+            let mut rec = gix::traverse::tree::Recorder::default();
+            tree.traverse().breadthfirst(&mut rec)?;
+            rec.records
+                .into_iter()
+                .filter(|e| e.mode.is_blob())
+                .map(|e| (e.filepath.into(), e.oid))
+                .collect()
+        }
+        Err(_) => {
+            stats.unborn_head = true;
+            HashMap::new()
+        }
+    };
+    let head_blobs: HashSet<ObjectId> = head.values().copied().collect();
+
+    let mut staged_paths: HashSet<&[u8]> = HashSet::new();
+    let mut changed = Vec::new();
+    for entry in index.entries() {
+        let path = entry.path(&index);
+        staged_paths.insert(path.as_bytes());
+        if entry.stage_raw() != 0 {
+            stats.conflicted_paths += 1;
+            continue;
+        }
+        if !(entry.mode == gix::index::entry::Mode::FILE
+            || entry.mode == gix::index::entry::Mode::FILE_EXECUTABLE)
+        {
+            continue; // submodules (gitlinks) and symlinks
+        }
+        if head.get(path.as_bytes()) == Some(&entry.id) {
+            continue;
+        }
+        changed.push((path.to_str_lossy().into_owned(), entry.id));
+    }
+    // Blobs HEAD has at paths the commit deletes: where renamed content comes from.
+    let deleted: Vec<(String, ObjectId)> = head
+        .iter()
+        .filter(|(p, _)| !staged_paths.contains(p.as_slice()))
+        .map(|(p, id)| (p.to_str_lossy().into_owned(), *id))
+        .collect();
+
+    let mut scratch = detector.new_scratch();
+    let mut buf = Vec::new();
+    let mut old_buf = Vec::new();
+    let mut findings = Vec::new();
+    let mut skipped = Vec::new();
+    let mut bytes = 0u64;
+    let mut deleted_fps: Option<HashSet<String>> = None;
+    for (path, id) in changed {
+        stats.staged_files += 1;
+        let new_path = !head.contains_key(path.as_bytes());
+        if new_path && head_blobs.contains(&id) {
+            continue; // a pure rename or copy of content HEAD already has
+        }
+        let data = match read_blob(&repo, id, max_size, &mut buf) {
+            Ok(d) => d,
+            Err(reason) => {
+                skipped.push(Skipped { path, reason });
+                continue;
+            }
+        };
+        if is_lfs_pointer(data) {
+            continue;
+        }
+        bytes += data.len() as u64;
+        let found = detector.detect(data, &path, &mut scratch);
+        if found.is_empty() {
+            continue;
+        }
+        let kept: Vec<Finding> = match head.get(path.as_bytes()) {
+            Some(old_id) => {
+                let old = read_blob(&repo, *old_id, max_size, &mut old_buf).unwrap_or(&[]);
+                let added = added_lines(old, data);
+                found
+                    .into_iter()
+                    .filter(|f| added.contains(&f.line))
+                    .collect()
+            }
+            None => {
+                let before = deleted_fps.get_or_insert_with(|| {
+                    let mut fps = HashSet::new();
+                    for (dpath, did) in &deleted {
+                        if let Ok(d) = read_blob(&repo, *did, max_size, &mut old_buf) {
+                            fps.extend(
+                                detector
+                                    .detect(d, dpath, &mut scratch)
+                                    .into_iter()
+                                    .map(|f| f.fingerprint),
+                            );
+                        }
+                    }
+                    fps
+                });
+                found
+                    .into_iter()
+                    .filter(|f| !before.contains(&f.fingerprint))
+                    .collect()
+            }
+        };
+        findings.extend(kept);
+    }
+    let mut outcome = ScanOutcome {
+        findings,
+        skipped,
+        ..ScanOutcome::default()
+    };
+    outcome.stats.files_scanned = stats.staged_files;
+    outcome.stats.bytes_scanned = bytes;
+    outcome.finish(started);
+    Ok((outcome, stats))
+}
+
+fn read_blob<'a>(
+    repo: &gix::Repository,
+    id: ObjectId,
+    max: u64,
+    buf: &'a mut Vec<u8>,
+) -> Result<&'a [u8], SkipReason> {
+    let unreadable = |e: &dyn std::fmt::Display| SkipReason::Unreadable {
+        error: format!("object {id}: {e}"),
+    };
+    let size = repo.find_header(id).map_err(|e| unreadable(&e))?.size();
+    if size > max {
+        return Err(SkipReason::TooLarge { size, limit: max });
+    }
+    let data = repo
+        .objects
+        .find_blob(&id, buf)
+        .map_err(|e| unreadable(&e))?
+        .data;
+    if looks_binary(data) {
+        return Err(SkipReason::Binary);
+    }
+    Ok(data)
+}
+
+/// 1-based numbers of the lines of `new` whose content is not a line of `old` (each old line
+/// can account for one new line).
+pub fn added_lines(old: &[u8], new: &[u8]) -> HashSet<usize> {
+    let mut available: HashMap<&[u8], usize> = HashMap::new();
+    for line in old.lines() {
+        *available.entry(line).or_default() += 1;
+    }
+    let mut added = HashSet::new();
+    for (i, line) in new.lines().enumerate() {
+        match available.get_mut(line) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => {
+                added.insert(i + 1);
+            }
+        }
+    }
+    added
+}
+
+#[cfg(test)]
+mod tests {
+    use super::added_lines;
+
+    #[test]
+    fn added_lines_ignores_moves_and_counts_duplicates() {
+        let old = b"a\nb\nc\n";
+        let new = b"b\na\nx\nc\nc\n";
+        let mut got: Vec<_> = added_lines(old, new).into_iter().collect();
+        got.sort();
+        assert_eq!(got, vec![3, 5]);
+        assert_eq!(added_lines(b"", b"k\n").len(), 1);
+    }
+}
