@@ -1,7 +1,533 @@
-//! `leakhound hook install|uninstall|pre-push`.
+//! `leakhound hook install|uninstall|pre-push`: git hooks that stop a secret before it leaves
+//! the machine.
+//!
+//! The hooks are small POSIX shell scripts (below, and the same text in `hooks/`) that run the
+//! `leakhound` binary: the pre-commit hook runs `leakhound git --staged`, the pre-push hook
+//! runs `leakhound hook pre-push`, which scans only the commits the push would publish.
+//! Scripts rather than copies of the binary, so that upgrading leakhound upgrades the hooks.
 
-use super::args::HookArgs;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use gix::bstr::ByteSlice;
+use gix::ObjectId;
+
+use super::args::{HookArgs, HookCommand, ReportArgs, RuleOptions};
+use super::scan_cmd::emit;
+use super::{load_rules, shared, EXIT_CLEAN, EXIT_FINDINGS};
+use crate::detect::Detector;
+use crate::report::Format;
+use crate::scan::ScanOutcome;
+use crate::sources::git::history::{scan_history, HistoryOptions};
+use crate::sources::git::{open_repo, GitStats};
+
+/// The line that marks a hook as leakhound's: `uninstall` removes only files carrying it, and
+/// `install` overwrites only those without `--force`.
+pub const MARKER: &str = "# installed by leakhound hook install";
+
+/// Suffix of the name a foreign hook is kept under by `install --force`; our script runs it
+/// first, and `uninstall` puts it back.
+const BACKUP_SUFFIX: &str = ".pre-leakhound";
+
+/// The pre-commit hook. Same text as `hooks/pre-commit` (a unit test keeps them equal).
+pub const PRE_COMMIT_SCRIPT: &str = r#"#!/bin/sh
+# leakhound pre-commit hook: refuses a commit that would add a secret.
+# installed by leakhound hook install
+#
+# Bypass it for one commit with `git commit --no-verify`; remove it with
+# `leakhound hook uninstall`. Set LEAKHOUND to the binary's path if it is not on PATH.
+
+# A hook that was here before (kept by `leakhound hook install --force`) runs first.
+previous="$(dirname "$0")/pre-commit.pre-leakhound"
+if [ -x "$previous" ]; then
+    "$previous" "$@" || exit $?
+fi
+
+leakhound="${LEAKHOUND:-leakhound}"
+if ! command -v "$leakhound" >/dev/null 2>&1; then
+    echo "leakhound: cannot run '$leakhound': it is not on PATH." >&2
+    echo "leakhound: install it (cargo install leakhound) or set LEAKHOUND to its path;" >&2
+    echo "leakhound: the secret check did not run, so the commit is refused (git commit --no-verify skips it)." >&2
+    exit 1
+fi
+exec "$leakhound" git --staged
+"#;
+
+/// The pre-push hook. Same text as `hooks/pre-push` (a unit test keeps them equal).
+pub const PRE_PUSH_SCRIPT: &str = r#"#!/bin/sh
+# leakhound pre-push hook: refuses a push whose new commits add a secret.
+# installed by leakhound hook install
+#
+# Bypass it for one push with `git push --no-verify`; remove it with
+# `leakhound hook uninstall`. Set LEAKHOUND to the binary's path if it is not on PATH.
+
+# git writes one line per pushed ref on standard input; keep it, for both hooks to read.
+input="$(cat)"
+feed() {
+    if [ -n "$input" ]; then printf '%s\n' "$input"; fi
+}
+
+# A hook that was here before (kept by `leakhound hook install --force`) runs first.
+previous="$(dirname "$0")/pre-push.pre-leakhound"
+if [ -x "$previous" ]; then
+    feed | "$previous" "$@" || exit $?
+fi
+
+leakhound="${LEAKHOUND:-leakhound}"
+if ! command -v "$leakhound" >/dev/null 2>&1; then
+    echo "leakhound: cannot run '$leakhound': it is not on PATH." >&2
+    echo "leakhound: install it (cargo install leakhound) or set LEAKHOUND to its path;" >&2
+    echo "leakhound: the secret check did not run, so the push is refused (git push --no-verify skips it)." >&2
+    exit 1
+fi
+feed | exec "$leakhound" hook pre-push "$@"
+"#;
+
+/// Every hook leakhound knows, by file name. `uninstall` looks at all of them.
+const HOOKS: [(&str, &str); 2] = [
+    ("pre-commit", PRE_COMMIT_SCRIPT),
+    ("pre-push", PRE_PUSH_SCRIPT),
+];
+
+/// Blobs larger than this are skipped by the pre-push scan (the default of `leakhound git`).
+const PRE_PUSH_MAX_FILE_SIZE: u64 = 10 << 20;
+
+const PUSH_ADVICE: &str = "\
+leakhound: this push would publish the secrets above, so it was refused.
+  - Remove each secret from the commits that add it before pushing: `git commit --amend` for the
+    last commit, `git rebase -i` for older ones. Load it at run time instead (an environment
+    variable, or a config file that .gitignore excludes).
+  - If a secret was ever pushed or shared, rotate it at the provider: deleting it is not enough.
+  - A false positive? Report it, and bypass this one push with `git push --no-verify`.";
 
 pub fn run(args: HookArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("`leakhound hook {:?}` is being written", args.command)
+    match args.command {
+        HookCommand::Install {
+            repo,
+            pre_push,
+            force,
+        } => install(&repo, pre_push, force),
+        HookCommand::Uninstall { repo } => uninstall(&repo),
+        HookCommand::PrePush {
+            remote,
+            url: _,
+            report,
+            rules,
+        } => pre_push(remote.as_deref(), &report, &rules),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// install / uninstall
+
+/// Where git looks for this repository's hooks: `core.hooksPath` if set (relative to the work
+/// tree root, or to the git dir of a bare repository, as git resolves it), else `hooks/` in
+/// the common git dir (shared by all linked worktrees).
+fn hooks_dir(repo_path: &Path) -> anyhow::Result<PathBuf> {
+    let repo = open_repo(repo_path)?;
+    let configured = repo
+        .config_snapshot()
+        .trusted_path("core.hooksPath")
+        .context("core.hooksPath in the git config is not a usable path")?;
+    let dir = match configured {
+        Some(p) if p.as_os_str().is_empty() => repo.common_dir().join("hooks"),
+        Some(p) if p.is_absolute() => p,
+        Some(p) => repo.workdir().unwrap_or_else(|| repo.git_dir()).join(p),
+        None => repo.common_dir().join("hooks"),
+    };
+    // Absolute, so messages name the file unambiguously (gix keeps a relative git dir relative).
+    std::path::absolute(&dir).with_context(|| format!("cannot make {} absolute", dir.display()))
+}
+
+/// What occupies a hook's file name.
+#[derive(Debug, PartialEq, Eq)]
+enum Existing {
+    Nothing,
+    Ours,
+    Foreign,
+}
+
+fn existing(path: &Path) -> anyhow::Result<Existing> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(Existing::Nothing);
+    }
+    let text = std::fs::read(path)
+        .with_context(|| format!("cannot read the existing hook {}", path.display()))?;
+    Ok(if is_ours(&text) {
+        Existing::Ours
+    } else {
+        Existing::Foreign
+    })
+}
+
+/// True when the hook text carries our marker line.
+fn is_ours(text: &[u8]) -> bool {
+    ByteSlice::lines(text).any(|l| l.trim() == MARKER.as_bytes())
+}
+
+fn backup_path(hook: &Path) -> PathBuf {
+    let mut name = hook.as_os_str().to_owned();
+    name.push(BACKUP_SUFFIX);
+    PathBuf::from(name)
+}
+
+fn install(repo: &Path, pre_push: bool, force: bool) -> anyhow::Result<u8> {
+    let dir = hooks_dir(repo)?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the hooks folder {}", dir.display()))?;
+    let wanted = if pre_push { &HOOKS[..] } else { &HOOKS[..1] };
+    // Check every hook before writing any, so a refusal leaves nothing half-installed.
+    if !force {
+        for (name, _) in wanted {
+            let path = dir.join(name);
+            if existing(&path)? == Existing::Foreign {
+                bail!(
+                    "{} already exists and was not installed by leakhound; rerun with --force to keep it \
+                     (as {name}{BACKUP_SUFFIX}, run before leakhound's check), or remove it yourself",
+                    path.display()
+                );
+            }
+        }
+    }
+    for (name, script) in wanted {
+        install_one(&dir.join(name), script)?;
+    }
+    warn_if_not_on_path();
+    Ok(EXIT_CLEAN)
+}
+
+/// Writes one hook, keeping a foreign hook as `<name>.pre-leakhound` (the caller checked
+/// `--force`).
+fn install_one(path: &Path, script: &str) -> anyhow::Result<()> {
+    let state = existing(path)?;
+    if state == Existing::Foreign {
+        let backup = backup_path(path);
+        if std::fs::symlink_metadata(&backup).is_ok() {
+            bail!(
+                "cannot keep the existing {}: {} already exists; move one of them away first",
+                path.display(),
+                backup.display()
+            );
+        }
+        std::fs::rename(path, &backup)
+            .with_context(|| format!("cannot rename {} to {}", path.display(), backup.display()))?;
+        println!(
+            "leakhound: kept the existing hook as {} (it runs first)",
+            backup.display()
+        );
+    }
+    write_executable(path, script)?;
+    let verb = if state == Existing::Ours {
+        "updated"
+    } else {
+        "installed"
+    };
+    println!("leakhound: {verb} {}", path.display());
+    Ok(())
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves a half-written hook
+/// and an existing symlink is replaced rather than written through.
+fn write_executable(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".leakhound-tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    set_executable(&tmp)?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(unix)]
+fn set_executable(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("cannot make {} executable", path.display()))
+}
+
+/// Git for Windows runs hooks through its own shell, whatever the file's permissions.
+#[cfg(not(unix))]
+fn set_executable(_path: &Path) -> anyhow::Result<()> {
+    Ok(())
+}
+
+/// The hooks run `leakhound` from PATH (or `$LEAKHOUND`): say so now rather than at the first
+/// commit.
+fn warn_if_not_on_path() {
+    if std::env::var_os("LEAKHOUND").is_some() {
+        return;
+    }
+    let exe = format!("leakhound{}", std::env::consts::EXE_SUFFIX);
+    let found = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(&exe).is_file()));
+    if !found {
+        eprintln!(
+            "leakhound: warning: `leakhound` is not on PATH, so the hooks cannot run it yet; \
+             add it to PATH or set LEAKHOUND to its full path"
+        );
+    }
+}
+
+fn uninstall(repo: &Path) -> anyhow::Result<u8> {
+    let dir = hooks_dir(repo)?;
+    let mut removed = 0;
+    for (name, _) in HOOKS {
+        let path = dir.join(name);
+        match existing(&path)? {
+            Existing::Nothing => {}
+            Existing::Foreign => println!(
+                "leakhound: left {} alone: leakhound did not install it",
+                path.display()
+            ),
+            Existing::Ours => {
+                remove_one(&path)?;
+                removed += 1;
+            }
+        }
+    }
+    if removed == 0 {
+        println!("leakhound: no leakhound hooks in {}", dir.display());
+    }
+    Ok(EXIT_CLEAN)
+}
+
+/// Removes our hook, and puts back the hook it replaced, if any.
+fn remove_one(path: &Path) -> anyhow::Result<()> {
+    std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
+    println!("leakhound: removed {}", path.display());
+    let backup = backup_path(path);
+    if std::fs::symlink_metadata(&backup).is_ok() {
+        std::fs::rename(&backup, path).with_context(|| {
+            format!("cannot restore {} to {}", backup.display(), path.display())
+        })?;
+        println!("leakhound: restored the previous hook {}", path.display());
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// pre-push
+
+/// One line of a pre-push hook's standard input. A null id (all zeros) stands for "none": the
+/// local side of a deletion, the remote side of a new branch.
+#[derive(Debug, PartialEq, Eq)]
+struct PushedRef {
+    local_ref: String,
+    local: ObjectId,
+    remote: ObjectId,
+}
+
+impl PushedRef {
+    /// A deletion (`git push origin --delete x`, `git push origin :x`) publishes no commit.
+    fn is_deletion(&self) -> bool {
+        self.local.is_null()
+    }
+}
+
+fn parse_id(sha: &str, line: usize) -> anyhow::Result<ObjectId> {
+    ObjectId::from_hex(sha.as_bytes())
+        .with_context(|| format!("line {line} of standard input: {sha:?} is not an object id"))
+}
+
+/// Parses `<local ref> <local sha> <remote ref> <remote sha>` lines; blank lines are ignored.
+fn parse_push_lines(input: impl BufRead) -> anyhow::Result<Vec<PushedRef>> {
+    let mut refs = Vec::new();
+    for (n, line) in input.lines().enumerate() {
+        let line = line.context("cannot read the pushed refs from standard input")?;
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        match fields[..] {
+            [] => continue,
+            [local_ref, local, _remote_ref, remote] => refs.push(PushedRef {
+                local_ref: local_ref.to_string(),
+                local: parse_id(local, n + 1)?,
+                remote: parse_id(remote, n + 1)?,
+            }),
+            _ => bail!(
+                "line {} of standard input is not `<local ref> <local sha> <remote ref> <remote sha>`: {line:?} \
+                 (`leakhound hook pre-push` reads what git gives a pre-push hook)",
+                n + 1
+            ),
+        }
+    }
+    Ok(refs)
+}
+
+/// The commit an id names locally (peeling an annotated tag), if the object is here.
+fn local_commit(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+    let object = repo.try_find_object(id).ok()??;
+    object.peel_to_commit().ok().map(|c| c.id)
+}
+
+/// The commits behind `refs/remotes/<remote>/*`: what the remote had at the last fetch or push.
+fn remote_tracking_commits(repo: &gix::Repository, remote: &str) -> anyhow::Result<Vec<ObjectId>> {
+    let prefix = format!("refs/remotes/{remote}/");
+    let mut out = Vec::new();
+    for r in repo.references()?.remote_branches()? {
+        let Ok(mut r) = r else { continue };
+        if !r.name().as_bstr().starts_with(prefix.as_bytes()) {
+            continue;
+        }
+        if let Ok(commit) = r.peel_to_commit() {
+            out.push(commit.id);
+        }
+    }
+    Ok(out)
+}
+
+/// The walk that covers what the push publishes: from every pushed commit, hiding what the
+/// remote already has (the refs' old values, and the remote-tracking refs of the remote).
+///
+/// One walk for all refs rather than one per ref: anything reachable from any ref's old value
+/// is already on the remote, and a shared history is then scanned once, not once per branch.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct PushWalk {
+    tips: Vec<ObjectId>,
+    hidden: Vec<ObjectId>,
+}
+
+fn plan_walk(
+    repo: &gix::Repository,
+    remote: Option<&str>,
+    refs: &[PushedRef],
+) -> anyhow::Result<PushWalk> {
+    let mut walk = PushWalk::default();
+    for r in refs.iter().filter(|r| !r.is_deletion()) {
+        let Some(tip) = local_commit(repo, r.local) else {
+            eprintln!(
+                "leakhound: note: {} ({}) is not a commit here; not scanned",
+                r.local_ref, r.local
+            );
+            continue;
+        };
+        walk.tips.push(tip);
+        // A remote value we do not have (someone else pushed since our last fetch) cannot be
+        // hidden; the remote-tracking refs below still hide what we know the remote has.
+        if !r.remote.is_null() {
+            if let Some(old) = local_commit(repo, r.remote) {
+                walk.hidden.push(old);
+            }
+        }
+    }
+    // When the push named a URL rather than a configured remote, git passes the URL as the
+    // name: no remote-tracking ref matches it, and a new branch is scanned down to its root.
+    if let Some(remote) = remote {
+        if !walk.tips.is_empty() {
+            walk.hidden.extend(remote_tracking_commits(repo, remote)?);
+        }
+    }
+    for list in [&mut walk.tips, &mut walk.hidden] {
+        list.sort();
+        list.dedup();
+    }
+    Ok(walk)
+}
+
+/// The repository a hook runs in: git runs hooks from the work tree root (the git dir when
+/// bare), and exports GIT_DIR when it was given one explicitly.
+fn hook_repo_path() -> PathBuf {
+    std::env::var_os("GIT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn pre_push(
+    remote: Option<&str>,
+    report: &ReportArgs,
+    rule_opts: &RuleOptions,
+) -> anyhow::Result<u8> {
+    let rules = shared(load_rules(&rule_opts.rules, rule_opts.no_builtin_rules)?);
+    let detector = Detector::new(rules.clone())?;
+    let refs = parse_push_lines(std::io::stdin().lock())?;
+    let repo_path = hook_repo_path();
+    let repo = open_repo(&repo_path)?;
+    let walk = plan_walk(&repo, remote, &refs)?;
+    let outcome = if walk.tips.is_empty() {
+        // Only deletions (or nothing): no commit is published.
+        let mut outcome = ScanOutcome::default();
+        outcome.finish(Instant::now());
+        outcome
+    } else {
+        let hex = |ids: &[ObjectId]| ids.iter().map(ToString::to_string).collect();
+        let opts = HistoryOptions {
+            repo: repo_path,
+            tips: hex(&walk.tips),
+            hidden: hex(&walk.hidden),
+            max_file_size: PRE_PUSH_MAX_FILE_SIZE,
+            threads: 0,
+            ..HistoryOptions::default()
+        };
+        let (mut outcome, stats) = scan_history(&detector, &opts)?;
+        outcome.git_stats = Some(GitStats::History(stats));
+        outcome
+    };
+    emit(report, &outcome, &rules)?;
+    if outcome.findings.is_empty() {
+        return Ok(EXIT_CLEAN);
+    }
+    if report.format == Format::Text {
+        eprintln!("{PUSH_ADVICE}");
+    }
+    Ok(EXIT_FINDINGS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script_file(name: &str) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("hooks")
+            .join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn hook_files_match_the_installed_scripts() {
+        assert_eq!(
+            script_file("pre-commit"),
+            PRE_COMMIT_SCRIPT,
+            "hooks/pre-commit drifted from PRE_COMMIT_SCRIPT"
+        );
+        assert_eq!(
+            script_file("pre-push"),
+            PRE_PUSH_SCRIPT,
+            "hooks/pre-push drifted from PRE_PUSH_SCRIPT"
+        );
+    }
+
+    #[test]
+    fn scripts_carry_the_marker() {
+        for (name, script) in HOOKS {
+            assert!(script.starts_with("#!/bin/sh\n"), "{name}");
+            assert!(is_ours(script.as_bytes()), "{name}");
+        }
+        assert!(!is_ours(b"#!/bin/sh\necho installed by someone else\n"));
+    }
+
+    #[test]
+    fn parses_push_lines() {
+        let z = "0".repeat(40);
+        let a = "a".repeat(40);
+        let input =
+            format!("refs/heads/main {a} refs/heads/main {z}\n\n(delete) {z} refs/heads/old {a}\n");
+        let refs = parse_push_lines(input.as_bytes()).unwrap();
+        assert_eq!(refs.len(), 2);
+        assert_eq!(refs[0].local_ref, "refs/heads/main");
+        assert_eq!(refs[0].local.to_string(), a);
+        assert!(!refs[0].is_deletion());
+        assert!(refs[0].remote.is_null());
+        assert!(refs[1].is_deletion());
+        assert!(parse_push_lines("just two fields\n".as_bytes()).is_err());
+        assert!(parse_push_lines("four words but no\n".as_bytes()).is_err());
+        assert!(parse_push_lines("".as_bytes()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn backup_name() {
+        assert_eq!(
+            backup_path(Path::new("/r/.git/hooks/pre-push")),
+            Path::new("/r/.git/hooks/pre-push.pre-leakhound")
+        );
+    }
 }

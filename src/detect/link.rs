@@ -26,39 +26,47 @@ fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-/// Drops matches that another rule explains better:
-/// - a `fallback` (generic) match whose secret overlaps a specific rule's secret;
-/// - of two specific matches with the very same secret bytes, the less severe one (then the
-///   later rule), so one secret is one finding.
-pub fn resolve_overlaps(rules: &[Rule], raw: &mut Vec<RawMatch>) {
+/// Of two specific (non-fallback) matches with the very same secret bytes, drops the less
+/// severe one (then the later rule), so one secret is one finding.
+pub fn dedupe_same_secret(rules: &[Rule], raw: &mut Vec<RawMatch>) {
     if raw.len() < 2 {
         return;
     }
     let mut keep = vec![true; raw.len()];
     for i in 0..raw.len() {
         for j in 0..raw.len() {
-            if i == j || !keep[i] || !keep[j] || raw[i].rule == raw[j].rule {
-                continue;
-            }
             let (a, b) = (&raw[i], &raw[j]);
-            if !overlaps(&a.secret, &b.secret) {
+            if i == j || !keep[j] || a.rule == b.rule || a.secret != b.secret {
                 continue;
             }
             let (ra, rb) = (&rules[a.rule], &rules[b.rule]);
-            let a_loses = if ra.fallback != rb.fallback {
-                ra.fallback
-            } else if a.secret == b.secret && !ra.fallback {
-                (ra.severity, std::cmp::Reverse(a.rule)) < (rb.severity, std::cmp::Reverse(b.rule))
-            } else {
-                false
-            };
-            if a_loses {
+            if !ra.fallback
+                && !rb.fallback
+                && (ra.severity, std::cmp::Reverse(a.rule))
+                    < (rb.severity, std::cmp::Reverse(b.rule))
+            {
                 keep[i] = false;
             }
         }
     }
     let mut k = keep.into_iter();
     raw.retain(|_| k.next().unwrap_or(true));
+}
+
+/// Drops a `fallback` (generic) finding whose secret overlaps a secret that a specific rule
+/// reports: a primary, a standalone part, or a part attached to a primary. Runs after linking,
+/// so a part that is reported nowhere (an unattached passphrase) hides nothing.
+pub fn drop_shadowed_fallbacks(rules: &[Rule], linked: &mut Vec<Linked>) {
+    let specific: Vec<std::ops::Range<usize>> = linked
+        .iter()
+        .filter(|l| !rules[l.primary.m.rule].fallback)
+        .flat_map(|l| std::iter::once(&l.primary).chain(&l.companions))
+        .map(|x| x.m.secret.clone())
+        .collect();
+    linked.retain(|l| {
+        !rules[l.primary.m.rule].fallback
+            || !specific.iter().any(|s| overlaps(s, &l.primary.m.secret))
+    });
 }
 
 /// Attaches companion parts (key, passphrase, ...) to the nearest primary secret of the same
@@ -118,4 +126,84 @@ pub fn link_parts(rules: &[Rule], located: Vec<Located>) -> Vec<Linked> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::Detector;
+    use crate::rules::{load_rule_text, RuleSet};
+    use std::sync::Arc;
+
+    fn rule(id: &str, kw: &str, re: &str, extra: &str) -> String {
+        format!("[[rules]]\nid = {id:?}\nname = \"n\"\ndescription = \"d\"\nseverity = \"high\"\nkeywords = [{kw:?}]\nregex = '''{re}'''\nremediation = \"r\"\n{extra}\n")
+    }
+
+    fn detector() -> Detector {
+        let toml = rule(
+            "acme-secret",
+            "acme_secret",
+            r"ACME_SECRET=(?P<secret>[a-z0-9]{16})",
+            "provider = \"acme\"\npart = \"secret\"",
+        ) + &rule(
+            "acme-key",
+            "acme_key",
+            r"ACME_KEY=(?P<secret>[a-z0-9]{8})",
+            "provider = \"acme\"\npart = \"key\"",
+        ) + &rule(
+            "acme-pass",
+            "acme_pass",
+            r"ACME_PASS=(?P<secret>[a-z0-9]{6,})",
+            "provider = \"acme\"\npart = \"passphrase\"\nstandalone = false",
+        ) + &rule(
+            "generic",
+            "=",
+            r"=(?P<secret>[a-z0-9]{6,})",
+            "fallback = true\nwindow_before = 0",
+        );
+        let mut set = RuleSet::default();
+        set.extend(load_rule_text(&toml, "t").unwrap()).unwrap();
+        Detector::new(Arc::new(set)).unwrap()
+    }
+
+    fn ids(text: &str) -> Vec<(String, Vec<String>)> {
+        let d = detector();
+        let mut s = d.new_scratch();
+        d.detect(text.as_bytes(), "t", &mut s)
+            .into_iter()
+            .map(|f| (f.rule_id, f.parts.into_iter().map(|p| p.name).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn parts_attach_to_the_nearest_secret_and_are_not_repeated() {
+        let got = ids("ACME_KEY=k1k2k3k4\nACME_SECRET=s1s2s3s4s5s6s7s8\nACME_PASS=p1p2p3\n");
+        assert_eq!(
+            got,
+            vec![(
+                "acme-secret".to_string(),
+                vec!["key".to_string(), "passphrase".to_string()]
+            )]
+        );
+    }
+
+    #[test]
+    fn far_parts_stay_apart_and_lone_keys_are_reported() {
+        let text = format!(
+            "ACME_KEY=k1k2k3k4\n{}ACME_SECRET=s1s2s3s4s5s6s7s8\n",
+            "\n".repeat(20)
+        );
+        let got = ids(&text);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got
+            .iter()
+            .any(|(id, parts)| id == "acme-key" && parts.is_empty()));
+    }
+
+    #[test]
+    fn an_unattached_non_standalone_part_does_not_hide_the_generic_finding() {
+        assert_eq!(
+            ids("ACME_PASS=p1p2p3q9\n"),
+            vec![("generic".to_string(), vec![])]
+        );
+    }
 }

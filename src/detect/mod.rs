@@ -3,7 +3,7 @@
 //! ```text
 //! blob ─▶ Matcher (keyword prefilter + windowed regexes) ─▶ raw matches
 //!      ─▶ candidate checks (entropy, validator, rule allow-list, global filters)
-//!      ─▶ overlaps (specific rules beat fallback rules) ─▶ multi-part linking
+//!      ─▶ same-secret dedup ─▶ multi-part linking ─▶ fallback rules yield to specific ones
 //!      ─▶ findings (locations, fingerprints)
 //! ```
 //!
@@ -84,7 +84,7 @@ impl<M: Matcher> Detector<M> {
         scratch
             .raw
             .retain(|m| self.accept(m.rule, &blob[m.secret.clone()]));
-        link::resolve_overlaps(rules, &mut scratch.raw);
+        link::dedupe_same_secret(rules, &mut scratch.raw);
         scratch.raw.sort_by_key(|m| (m.secret.start, m.rule));
 
         let mut locator = LineLocator::new(blob);
@@ -96,7 +96,8 @@ impl<M: Matcher> Detector<M> {
                 link::Located { m, pos }
             })
             .collect();
-        let linked = link::link_parts(rules, located);
+        let mut linked = link::link_parts(rules, located);
+        link::drop_shadowed_fallbacks(rules, &mut linked);
 
         let text =
             |r: &std::ops::Range<usize>| String::from_utf8_lossy(&blob[r.clone()]).into_owned();
