@@ -8,16 +8,21 @@ The crate follows the data flow, one module per stage:
 sources (files, git history, staged index)   src/sources/
   → engine: keyword prefilter + regex + entropy + filters   src/detect/  (rules: src/rules/)
   → findings (locations, fingerprints, redaction)           src/findings/
+  → suppression (allow lists, inline comments, ignore file, baseline)   src/suppress/
   → reports (text, JSON, JSONL)                             src/report/
 ```
 
-`scan` orchestrates a working-tree scan; `cli` is the command line.
+`scan` orchestrates a working-tree scan; `config` is the `.leakhound.toml` file; `cli` is the
+command line.
 */
 
 pub mod cli;
+pub mod config;
 pub mod detect;
 pub mod findings;
 pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod sources;
+pub mod suppress;
+pub mod verify;

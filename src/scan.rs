@@ -22,6 +22,10 @@ pub struct ScanOutcome {
     pub stats: ScanStats,
     /// Set by the git sources (history or staged scans).
     pub git_stats: Option<crate::sources::git::GitStats>,
+    /// Findings the suppression stage dropped, by mechanism.
+    pub suppressed: crate::suppress::SuppressedCounts,
+    /// Ignore-file and baseline entries that matched nothing (`--report-unused-ignores`).
+    pub unused_ignores: Option<Vec<crate::suppress::UnusedIgnore>>,
 }
 
 /// Counts for the summary line and the JSON `stats` object.
@@ -91,7 +95,7 @@ pub fn scan_files(
             bytes_scanned: bytes.into_inner(),
             ..ScanStats::default()
         },
-        git_stats: None,
+        ..ScanOutcome::default()
     };
     outcome.finish(started);
     Ok(outcome)

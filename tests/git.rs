@@ -359,3 +359,36 @@ fn staged_in_a_repo_without_commits_and_with_deletions_and_binaries() {
     let (code, _) = run_json(dir, &["git", "--staged"]);
     assert_eq!(code, 0, "a deletion adds no secret");
 }
+
+#[test]
+fn staged_in_nested_directories_with_a_renamed_directory() {
+    let repo = new_repo();
+    let dir = repo.path();
+    std::fs::create_dir_all(dir.join("svc/api/conf")).unwrap();
+    std::fs::create_dir_all(dir.join("old/deep")).unwrap();
+    let (old_env, old_secret) = binance_env(11);
+    std::fs::write(dir.join("old/deep/prod.env"), &old_env).unwrap();
+    std::fs::write(dir.join("svc/api/conf/app.env"), "APP=demo\n").unwrap();
+    for i in 0..30 {
+        std::fs::write(dir.join(format!("svc/file{i}.txt")), format!("{i}\n")).unwrap();
+    }
+    commit_all(dir, "tree");
+    // A whole directory moves (content unchanged): nothing new.
+    git(dir, &["mv", "old", "moved"]);
+    // A new secret deep in an existing directory; git has a cache tree for the rest.
+    let (env, secret) = binance_env(12);
+    std::fs::write(dir.join("svc/api/conf/app.env"), format!("APP=demo\n{env}")).unwrap();
+    git(dir, &["add", "-A"]);
+    let (code, doc) = run_json(dir, &["git", "--staged"]);
+    assert_eq!(code, 1);
+    let all = doc["findings"].as_array().unwrap();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["secret"], secret.as_str());
+    assert_eq!(all[0]["path"], "svc/api/conf/app.env");
+    assert_eq!(all[0]["line"], 4);
+    assert!(findings_with_secret(&doc, &old_secret).is_empty());
+    assert_eq!(
+        doc["stats"]["git"]["staged_files"], 2,
+        "app.env and the moved file"
+    );
+}

@@ -130,3 +130,13 @@ fn fallback_rules_lose_to_specific_ones() {
         found[0].rule_id
     );
 }
+
+#[test]
+fn every_builtin_regex_compiles() {
+    // Builtin regexes compile lazily at scan time; this is where a broken one is caught.
+    for r in builtin().rules() {
+        if let Err(e) = r.pattern.get() {
+            panic!("{}: {e}", r.id);
+        }
+    }
+}

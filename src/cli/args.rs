@@ -23,6 +23,14 @@ pub enum Command {
     Hook(HookArgs),
     /// List or check rules
     Rules(RulesArgs),
+    /// Check a .leakhound.toml configuration file
+    Config(ConfigArgs),
+    /// Add fingerprints to the ignore file (.leakhoundignore)
+    Ignore(IgnoreArgs),
+    /// Record the current findings in a baseline file (see --baseline)
+    Baseline(BaselineArgs),
+    /// Verify the findings of a JSON report written with --show-secrets (read-only provider calls)
+    Verify(VerifyCmdArgs),
 }
 
 /// Options that choose the rules.
@@ -61,6 +69,28 @@ pub struct ReportArgs {
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+}
+
+/// Liveness verification (off by default: nothing is sent without --verify).
+#[derive(Debug, Args, Clone, Default)]
+pub struct VerifyArgs {
+    /// Ask each provider, with one read-only call, whether found credentials are live and what
+    /// they can do (Binance, AWS, GitHub, Slack, Stripe; sends the credentials to their provider)
+    #[arg(long)]
+    pub verify: bool,
+    /// Print the requests --verify would send (secrets and signatures redacted) and send nothing
+    #[arg(long)]
+    pub verify_dry_run: bool,
+    /// Report only findings verified live (needs --verify); the exit code still counts every finding
+    #[arg(long)]
+    pub only_live: bool,
+    /// Also verify AWS keys of known canary-token accounts (this alerts whoever planted them)
+    #[arg(long)]
+    pub verify_canaries: bool,
 }
 
 #[derive(Debug, Args)]
@@ -220,4 +250,177 @@ pub enum HookCommand {
         #[command(flatten)]
         rules: RuleOptions,
     },
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration and suppression
+
+/// Where the configuration comes from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigSourceArgs {
+    /// Read the configuration from FILE instead of .leakhound.toml at the scanned root
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Do not read .leakhound.toml from the scanned root (audits of untrusted repositories)
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+/// Which options that a config file may also set were given on the command line (a flag
+/// wins over the config). Filled in from clap's matches after parsing, not a flag itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GivenFlags {
+    pub format: bool,
+    pub max_file_size: bool,
+}
+
+/// Options of the suppression stage (and the configuration) for commands that report findings.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SuppressArgs {
+    #[command(flatten)]
+    pub source: ConfigSourceArgs,
+    /// Report only findings whose fingerprint is not in this baseline (see `baseline create`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Read ignored fingerprints from FILE instead of .leakhoundignore at the scanned root
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
+    /// Audit mode: ignore inline allow comments, the ignore file and the baseline
+    #[arg(long)]
+    pub no_suppress: bool,
+    /// List ignore-file and baseline entries that matched no finding of this scan
+    #[arg(long)]
+    pub report_unused_ignores: bool,
+    #[arg(skip)]
+    pub given: GivenFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a configuration file (exit 0 when valid, 2 with the problem otherwise)
+    Check {
+        /// The file to check
+        #[arg(value_name = "FILE", default_value = ".leakhound.toml")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct IgnoreArgs {
+    #[command(subcommand)]
+    pub command: IgnoreCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IgnoreCommand {
+    /// Add fingerprints (32 hex digits, from a report) to the ignore file, kept sorted
+    Add {
+        /// Fingerprints to ignore
+        #[arg(value_name = "FINGERPRINT", required = true)]
+        fingerprints: Vec<String>,
+        /// Why they are not secrets (written as a comment after each)
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// The ignore file to create or update
+        #[arg(long, value_name = "PATH", default_value = ".leakhoundignore")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(subcommand)]
+    pub command: BaselineCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan PATH (files, or its git history with --git) and write its findings as a baseline
+    Create {
+        /// The folder to scan (or, with --git, the repository)
+        #[arg(value_name = "PATH", default_value = ".")]
+        path: PathBuf,
+        /// Where to write the baseline
+        #[arg(
+            long,
+            short = 'o',
+            value_name = "FILE",
+            default_value = ".leakhound-baseline.json"
+        )]
+        output: PathBuf,
+        /// Baseline the git history of the repository at PATH instead of its files
+        #[arg(long)]
+        git: bool,
+        #[command(flatten)]
+        source: ConfigSourceArgs,
+        #[command(flatten)]
+        rules: RuleOptions,
+        /// Skip files larger than this (default: the config's max_file_size, else 10MiB)
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_file_size: Option<u64>,
+    },
+}
+
+/// Parses the command line, then records which config-overridable flags were given (clap's
+/// derive does not keep that, and a flag given with its default value must still win).
+pub fn parse_cli() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches()?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut Cli::command()))?;
+    let mut leaf = &matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    let given = |id: &str| {
+        leaf.ids().any(|i| i.as_str() == id)
+            && leaf.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+    };
+    let flags = GivenFlags {
+        format: given("format"),
+        max_file_size: given("max_file_size"),
+    };
+    match &mut cli.command {
+        Command::Scan(a) => a.report.suppress.given = flags,
+        Command::Git(a) => a.report.suppress.given = flags,
+        Command::Hook(HookArgs {
+            command: HookCommand::PrePush { report, .. },
+        }) => report.suppress.given = flags,
+        _ => {}
+    }
+    Ok(cli)
+}
+
+/// `leakhound verify REPORT.json`.
+#[derive(Debug, Args)]
+pub struct VerifyCmdArgs {
+    /// A JSON (or JSON Lines) report written with --show-secrets: redacted secrets cannot be verified
+    #[arg(value_name = "REPORT")]
+    pub input: PathBuf,
+    /// Report format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show secrets in full instead of redacted (careful: reports then hold live secrets)
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Colour in the text report: auto (a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print the requests verification would send (secrets and signatures redacted) and send nothing
+    #[arg(long)]
+    pub verify_dry_run: bool,
+    /// Report only findings verified live; the exit code still counts every finding
+    #[arg(long)]
+    pub only_live: bool,
+    /// Also verify AWS keys of known canary-token accounts (this alerts whoever planted them)
+    #[arg(long)]
+    pub verify_canaries: bool,
 }

@@ -1,20 +1,26 @@
 //! `leakhound git [REPO]`: history scans, and `--staged` for the pre-commit hook.
 
 use super::args::GitArgs;
-use super::scan_cmd::emit;
-use super::{load_rules, shared, EXIT_CLEAN, EXIT_FINDINGS};
+use super::config_cmd::{git_root, Setup};
+use super::pipeline::finish;
 use crate::detect::Detector;
-use crate::report::Format;
 use crate::sources::git::history::{scan_history, HistoryOptions};
 use crate::sources::git::staged::scan_staged;
 use crate::sources::git::GitStats;
 
-pub fn run(args: GitArgs) -> anyhow::Result<u8> {
-    let rules = shared(load_rules(&args.rules.rules, args.rules.no_builtin_rules)?);
+pub fn run(mut args: GitArgs) -> anyhow::Result<u8> {
+    let root = git_root(&args.repo)?;
+    let mut setup = Setup::load(root.as_deref(), &args.report.suppress.source, &args.rules)?;
+    setup.apply_format(&mut args.report);
+    // Git sources yield every path; the config's excludes are applied to the findings.
+    let suppressor = setup.suppressor(&args.report.suppress, true)?;
+    let max_file_size =
+        setup.max_file_size(args.max_file_size, args.report.suppress.given.max_file_size);
+    let rules = setup.rules.clone();
     let detector = Detector::new(rules.clone())?;
     let threads = args.threads.unwrap_or(0);
     let outcome = if args.staged {
-        let (mut outcome, stats) = scan_staged(&detector, &args.repo, args.max_file_size)?;
+        let (mut outcome, stats) = scan_staged(&detector, &args.repo, max_file_size)?;
         outcome.git_stats = Some(GitStats::Staged(stats));
         outcome
     } else {
@@ -23,7 +29,7 @@ pub fn run(args: GitArgs) -> anyhow::Result<u8> {
             branch: args.branch.clone(),
             range: args.range.clone(),
             since: args.since,
-            max_file_size: args.max_file_size,
+            max_file_size,
             threads,
             ..HistoryOptions::default()
         };
@@ -37,21 +43,12 @@ pub fn run(args: GitArgs) -> anyhow::Result<u8> {
         outcome.git_stats = Some(GitStats::History(stats));
         outcome
     };
-    emit(&args.report, &outcome, &rules)?;
-    if outcome.findings.is_empty() {
-        return Ok(EXIT_CLEAN);
-    }
-    if args.report.format == Format::Text {
-        eprintln!(
-            "{}",
-            if args.staged {
-                STAGED_ADVICE
-            } else {
-                HISTORY_ADVICE
-            }
-        );
-    }
-    Ok(EXIT_FINDINGS)
+    let advice = if args.staged {
+        STAGED_ADVICE
+    } else {
+        HISTORY_ADVICE
+    };
+    finish(&args.report, outcome, &rules, &suppressor, Some(advice))
 }
 
 const STAGED_ADVICE: &str = "\
@@ -59,7 +56,10 @@ leakhound: this commit would add the secrets above.
   - Remove each secret from the staged file and load it at run time instead: an environment
     variable, or a config file that .gitignore excludes. Then `git add` the file again.
   - If a secret was ever pushed or shared, rotate it at the provider: deleting it is not enough.
-  - A false positive? Report it, and bypass this one commit with `git commit --no-verify`.";
+  - A false positive? Mark its line with a `leakhound:allow` comment (on the line, or on a
+    comment line right above it), or add its fingerprint to .leakhoundignore with
+    `leakhound ignore add FINGERPRINT --reason TEXT`; or bypass this one commit with
+    `git commit --no-verify`.";
 
 const HISTORY_ADVICE: &str = "\
 leakhound: secrets in git history stay readable in every clone, even after a later commit

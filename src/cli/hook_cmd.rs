@@ -15,10 +15,10 @@ use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
 use super::args::{HookArgs, HookCommand, ReportArgs, RuleOptions};
-use super::scan_cmd::emit;
-use super::{load_rules, shared, EXIT_CLEAN, EXIT_FINDINGS};
+use super::config_cmd::{git_root, Setup};
+use super::pipeline::finish;
+use super::EXIT_CLEAN;
 use crate::detect::Detector;
-use crate::report::Format;
 use crate::scan::ScanOutcome;
 use crate::sources::git::history::{scan_history, HistoryOptions};
 use crate::sources::git::{open_repo, GitStats};
@@ -91,7 +91,8 @@ const HOOKS: [(&str, &str); 2] = [
     ("pre-push", PRE_PUSH_SCRIPT),
 ];
 
-/// Blobs larger than this are skipped by the pre-push scan (the default of `leakhound git`).
+/// Blobs larger than this are skipped by the pre-push scan (the default of `leakhound git`),
+/// unless the config sets `max_file_size`.
 const PRE_PUSH_MAX_FILE_SIZE: u64 = 10 << 20;
 
 const PUSH_ADVICE: &str = "\
@@ -100,7 +101,10 @@ leakhound: this push would publish the secrets above, so it was refused.
     last commit, `git rebase -i` for older ones. Load it at run time instead (an environment
     variable, or a config file that .gitignore excludes).
   - If a secret was ever pushed or shared, rotate it at the provider: deleting it is not enough.
-  - A false positive? Report it, and bypass this one push with `git push --no-verify`.";
+  - A false positive? Mark its line with a `leakhound:allow` comment (on the line, or on a
+    comment line right above it), or add its fingerprint to .leakhoundignore with
+    `leakhound ignore add FINGERPRINT --reason TEXT`, and commit that; or bypass this one push
+    with `git push --no-verify`.";
 
 pub fn run(args: HookArgs) -> anyhow::Result<u8> {
     match args.command {
@@ -436,10 +440,16 @@ fn pre_push(
     report: &ReportArgs,
     rule_opts: &RuleOptions,
 ) -> anyhow::Result<u8> {
-    let rules = shared(load_rules(&rule_opts.rules, rule_opts.no_builtin_rules)?);
+    let repo_path = hook_repo_path();
+    let mut report = report.clone();
+    let root = git_root(&repo_path)?;
+    let mut setup = Setup::load(root.as_deref(), &report.suppress.source, rule_opts)?;
+    setup.apply_format(&mut report);
+    let suppressor = setup.suppressor(&report.suppress, true)?;
+    let max_file_size = setup.max_file_size(PRE_PUSH_MAX_FILE_SIZE, false);
+    let rules = setup.rules.clone();
     let detector = Detector::new(rules.clone())?;
     let refs = parse_push_lines(std::io::stdin().lock())?;
-    let repo_path = hook_repo_path();
     let repo = open_repo(&repo_path)?;
     let walk = plan_walk(&repo, remote, &refs)?;
     let outcome = if walk.tips.is_empty() {
@@ -453,7 +463,7 @@ fn pre_push(
             repo: repo_path,
             tips: hex(&walk.tips),
             hidden: hex(&walk.hidden),
-            max_file_size: PRE_PUSH_MAX_FILE_SIZE,
+            max_file_size,
             threads: 0,
             ..HistoryOptions::default()
         };
@@ -461,14 +471,7 @@ fn pre_push(
         outcome.git_stats = Some(GitStats::History(stats));
         outcome
     };
-    emit(report, &outcome, &rules)?;
-    if outcome.findings.is_empty() {
-        return Ok(EXIT_CLEAN);
-    }
-    if report.format == Format::Text {
-        eprintln!("{PUSH_ADVICE}");
-    }
-    Ok(EXIT_FINDINGS)
+    finish(&report, outcome, &rules, &suppressor, Some(PUSH_ADVICE))
 }
 
 #[cfg(test)]

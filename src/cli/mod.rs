@@ -3,10 +3,15 @@
 //! Exit codes: 0 no findings, 1 findings, 2 error (bad arguments, unreadable root, bad rules).
 
 mod args;
+mod baseline_cmd;
+mod config_cmd;
 mod git_cmd;
 mod hook_cmd;
+mod ignore_cmd;
+mod pipeline;
 mod rules_cmd;
 mod scan_cmd;
+mod verify_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -14,9 +19,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::Parser;
 
-pub use args::{Cli, Command};
+pub use args::{parse_size, Cli, Command};
 
 use crate::rules::{load_path, RuleSet};
 
@@ -28,7 +32,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match args::parse_cli() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -68,11 +72,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Git(args) => git_cmd::run(args),
         Command::Hook(args) => hook_cmd::run(args),
         Command::Rules(args) => rules_cmd::run(args),
+        Command::Config(args) => config_cmd::run(args),
+        Command::Ignore(args) => ignore_cmd::run(args),
+        Command::Baseline(args) => baseline_cmd::run(args),
+        Command::Verify(args) => verify_cmd::run(args),
     }
 }
 
 /// Builtin rules (unless `no_builtin`) plus the user's rule files or folders.
 pub(crate) fn load_rules(extra: &[PathBuf], no_builtin: bool) -> anyhow::Result<RuleSet> {
+    let set = rule_set(extra, no_builtin)?;
+    if set.is_empty() {
+        anyhow::bail!("no rules to run (--no-builtin-rules without --rules)");
+    }
+    Ok(set)
+}
+
+/// [`load_rules`] without the check that some rule is left (a config may still add some).
+pub(crate) fn rule_set(extra: &[PathBuf], no_builtin: bool) -> anyhow::Result<RuleSet> {
     let mut set = if no_builtin {
         RuleSet::default()
     } else {
@@ -80,9 +97,6 @@ pub(crate) fn load_rules(extra: &[PathBuf], no_builtin: bool) -> anyhow::Result<
     };
     for path in extra {
         set.extend(load_path(path)?)?;
-    }
-    if set.is_empty() {
-        anyhow::bail!("no rules to run (--no-builtin-rules without --rules)");
     }
     Ok(set)
 }

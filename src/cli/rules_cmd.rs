@@ -56,7 +56,7 @@ fn list(set: &RuleSet, format: ListFormat) -> anyhow::Result<()> {
                     description: &r.description,
                     severity: r.severity.as_str(),
                     keywords: &r.keywords,
-                    regex: &r.regex_source,
+                    regex: r.pattern.source(),
                     entropy: r.entropy,
                     provider: r.provider.as_deref(),
                     part: r.part.as_deref(),

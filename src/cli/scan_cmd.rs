@@ -4,13 +4,12 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::args::{ColorChoice, ReportArgs, ScanArgs};
-use super::{load_rules, shared, Output, EXIT_CLEAN, EXIT_FINDINGS};
+use super::args::{ReportArgs, ScanArgs};
+use super::config_cmd::{scan_root, Setup};
+use super::pipeline::finish;
 use crate::detect::Detector;
-use crate::report::{write_report, Format, ReportOptions};
-use crate::scan::{scan_files, Progress, ScanOutcome};
-use crate::sources::fs::FsOptions;
-use crate::sources::SkipReason;
+use crate::scan::{scan_files, Progress};
+use crate::sources::fs::{check_roots, FsOptions};
 
 struct Bar(ProgressBar);
 
@@ -34,15 +33,23 @@ pub(crate) fn progress_bar(args: &ReportArgs) -> Option<ProgressBar> {
     Some(bar)
 }
 
-pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
-    let rules = shared(load_rules(&args.rules.rules, args.rules.no_builtin_rules)?);
+pub fn run(mut args: ScanArgs) -> anyhow::Result<u8> {
+    // The roots first: a typo in PATH is the error to report, not a config elsewhere.
+    check_roots(&args.paths)?;
+    let root = scan_root(&args.paths);
+    let mut setup = Setup::load(Some(&root), &args.report.suppress.source, &args.rules)?;
+    setup.apply_format(&mut args.report);
+    let suppressor = setup.suppressor(&args.report.suppress, false)?;
+    let rules = setup.rules.clone();
     let detector = Detector::new(rules.clone())?;
     let opts = FsOptions {
         roots: args.paths.clone(),
-        max_file_size: args.max_file_size,
+        max_file_size: setup
+            .max_file_size(args.max_file_size, args.report.suppress.given.max_file_size),
         threads: args.threads.unwrap_or(0),
         no_ignore: args.no_ignore,
         excludes: args.exclude.clone(),
+        base_excludes: setup.excludes(&root)?,
     };
     let bar = progress_bar(&args.report);
     let outcome = match &bar {
@@ -52,43 +59,5 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    emit(&args.report, &outcome, &rules)?;
-    Ok(if outcome.findings.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
-}
-
-/// Writes the report, and tells stderr what a machine-readable report does not show.
-pub(crate) fn emit(
-    args: &ReportArgs,
-    outcome: &ScanOutcome,
-    rules: &crate::rules::RuleSet,
-) -> anyhow::Result<()> {
-    let mut out = Output::open(args.output.as_ref())?;
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            out.is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
-    let opts = ReportOptions {
-        show_secrets: args.show_secrets,
-        color: color && args.format == Format::Text,
-    };
-    write_report(out.writer(), args.format, outcome, rules, opts)?;
-    out.finish()?;
-    if args.format == Format::Jsonl {
-        for s in &outcome.skipped {
-            if matches!(s.reason, SkipReason::Unreadable { .. }) {
-                eprintln!("leakhound: skipped {}: {}", s.path, s.reason);
-            }
-        }
-    }
-    if args.format != Format::Text || args.output.is_some() {
-        eprintln!("leakhound: {}", crate::report::summary(outcome));
-    }
-    Ok(())
+    finish(&args.report, outcome, &rules, &suppressor, None)
 }

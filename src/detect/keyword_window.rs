@@ -12,22 +12,21 @@
 //! a span of the whole blob (not a sliced haystack), so `\b`, `^` and `$` still see the bytes
 //! around the window.
 
+use std::sync::{Arc, Once};
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex_automata::meta::{Cache, Regex};
+use regex_automata::meta::Cache;
 use regex_automata::util::captures::Captures;
 use regex_automata::Input;
 
 use super::matcher::{Matcher, RawMatch};
-use crate::rules::RuleSet;
+use crate::rules::{CompiledPattern, RuleSet};
 
-/// Per-rule data the hot loop needs, copied out of `Rule` for locality.
-#[derive(Debug)]
-struct RuleEntry {
-    regex: Regex,
-    window_before: usize,
-    window_after: usize,
-    secret_group: usize,
-    part_groups: Vec<usize>,
+/// Window sizes, copied out of `Rule` for locality in the hot loop.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    before: usize,
+    after: usize,
 }
 
 /// Aho-Corasick keyword prefilter + windowed regexes.
@@ -38,13 +37,21 @@ pub struct KeywordWindowMatcher {
     keyword_rules: Vec<Vec<u32>>,
     /// Rules without keywords: run over the whole blob.
     unconditional: Vec<u32>,
-    rules: Vec<RuleEntry>,
+    windows: Vec<Window>,
+    rules: Arc<RuleSet>,
+    /// One warning per rule whose (builtin) regex fails to compile; the rule is then skipped.
+    broken: Vec<Once>,
 }
 
-/// Per-thread state: one regex cache and captures per rule, and the open windows.
+/// A rule's regex cache and capture slots for one thread, made on the rule's first hit.
+struct RuleScratch {
+    cache: Cache,
+    captures: Captures,
+}
+
+/// Per-thread state: regex caches per rule, and the open windows.
 pub struct Scratch {
-    caches: Vec<Cache>,
-    captures: Vec<Captures>,
+    per_rule: Vec<Option<RuleScratch>>,
     /// Open window per rule; `start == usize::MAX` means closed.
     windows: Vec<(usize, usize)>,
     /// End of the last match reported per rule in this blob, to drop re-found matches.
@@ -56,7 +63,7 @@ pub struct Scratch {
 const CLOSED: usize = usize::MAX;
 
 impl KeywordWindowMatcher {
-    pub fn new(rules: &RuleSet) -> Result<Self, aho_corasick::BuildError> {
+    pub fn new(rules: &Arc<RuleSet>) -> Result<Self, aho_corasick::BuildError> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
         let mut unconditional = Vec::new();
@@ -85,23 +92,36 @@ impl KeywordWindowMatcher {
                     .build(&keywords)?,
             )
         };
-        let entries = rules
+        let windows = rules
             .rules()
             .iter()
-            .map(|r| RuleEntry {
-                regex: r.regex.clone(),
-                window_before: r.window_before,
-                window_after: r.window_after,
-                secret_group: r.secret_group,
-                part_groups: r.part_groups.iter().map(|(_, g)| *g).collect(),
+            .map(|r| Window {
+                before: r.window_before,
+                after: r.window_after,
             })
             .collect();
         Ok(KeywordWindowMatcher {
             keywords: ac,
             keyword_rules,
             unconditional,
-            rules: entries,
+            windows,
+            broken: rules.rules().iter().map(|_| Once::new()).collect(),
+            rules: rules.clone(),
         })
+    }
+
+    /// Rule `r`'s compiled regex, or `None` (after one warning) if it does not compile.
+    fn pattern(&self, r: usize) -> Option<&CompiledPattern> {
+        let rule = &self.rules.rules()[r];
+        match rule.pattern.get() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.broken[r].call_once(|| {
+                    eprintln!("leakhound: warning: rule {} is skipped: {e}", rule.id)
+                });
+                None
+            }
+        }
     }
 
     /// Runs rule `r`'s regex over `[start, end)` of `blob`.
@@ -114,20 +134,27 @@ impl KeywordWindowMatcher {
         scratch: &mut Scratch,
         out: &mut Vec<RawMatch>,
     ) {
-        let entry = &self.rules[r];
-        let cache = &mut scratch.caches[r];
-        let caps = &mut scratch.captures[r];
+        let Some(pattern) = self.pattern(r) else {
+            return;
+        };
+        let slot = scratch.per_rule[r].get_or_insert_with(|| RuleScratch {
+            cache: pattern.regex.create_cache(),
+            captures: pattern.regex.create_captures(),
+        });
+        let (cache, caps) = (&mut slot.cache, &mut slot.captures);
         let mut at = start;
         while at <= end {
             let input = Input::new(blob).range(at..end);
-            entry.regex.search_captures_with(cache, &input, caps);
+            pattern.regex.search_captures_with(cache, &input, caps);
             let Some(m) = caps.get_match() else { break };
-            if m.start() >= scratch.last_end[r] || scratch.last_end[r] == 0 {
-                if let Some(secret) = caps.get_group(entry.secret_group) {
-                    let groups = entry
+            // Matches of one rule never overlap: a window merged late may find one again.
+            if m.start() >= scratch.last_end[r] {
+                // A match without `secret` is a rule's deliberate exclusion branch.
+                if let Some(secret) = caps.get_group(pattern.secret_group) {
+                    let groups = pattern
                         .part_groups
                         .iter()
-                        .filter_map(|&g| caps.get_group(g).map(|s| (g, s.range())))
+                        .filter_map(|&(_, g)| caps.get_group(g).map(|s| (g, s.range())))
                         .collect();
                     out.push(RawMatch {
                         rule: r,
@@ -135,7 +162,7 @@ impl KeywordWindowMatcher {
                         secret: secret.range(),
                         groups,
                     });
-                    scratch.last_end[r] = m.end().max(1);
+                    scratch.last_end[r] = m.end();
                 }
             }
             at = if m.is_empty() { m.end() + 1 } else { m.end() };
@@ -148,14 +175,9 @@ impl Matcher for KeywordWindowMatcher {
 
     fn new_scratch(&self) -> Scratch {
         Scratch {
-            caches: self.rules.iter().map(|e| e.regex.create_cache()).collect(),
-            captures: self
-                .rules
-                .iter()
-                .map(|e| e.regex.create_captures())
-                .collect(),
-            windows: vec![(CLOSED, 0); self.rules.len()],
-            last_end: vec![0; self.rules.len()],
+            per_rule: self.windows.iter().map(|_| None).collect(),
+            windows: vec![(CLOSED, 0); self.windows.len()],
+            last_end: vec![0; self.windows.len()],
             touched: Vec::new(),
         }
     }
@@ -165,9 +187,9 @@ impl Matcher for KeywordWindowMatcher {
             for hit in ac.find_overlapping_iter(blob) {
                 for &r in &self.keyword_rules[hit.pattern().as_usize()] {
                     let r = r as usize;
-                    let entry = &self.rules[r];
-                    let start = hit.start().saturating_sub(entry.window_before);
-                    let end = hit.end().saturating_add(entry.window_after).min(blob.len());
+                    let w = self.windows[r];
+                    let start = hit.start().saturating_sub(w.before);
+                    let end = hit.end().saturating_add(w.after).min(blob.len());
                     let (ws, we) = scratch.windows[r];
                     if ws == CLOSED {
                         scratch.windows[r] = (start, end);
@@ -204,10 +226,10 @@ mod tests {
     use super::*;
     use crate::rules::load_rule_text;
 
-    fn set(toml: &str) -> RuleSet {
+    fn set(toml: &str) -> Arc<RuleSet> {
         let mut s = RuleSet::default();
         s.extend(load_rule_text(toml, "test").unwrap()).unwrap();
-        s
+        Arc::new(s)
     }
 
     fn rule(id: &str, kw: &str, re: &str, before: usize, after: usize) -> String {
@@ -216,7 +238,7 @@ mod tests {
         )
     }
 
-    fn find(set: &RuleSet, blob: &[u8]) -> Vec<RawMatch> {
+    fn find(set: &Arc<RuleSet>, blob: &[u8]) -> Vec<RawMatch> {
         let m = KeywordWindowMatcher::new(set).unwrap();
         let mut scratch = m.new_scratch();
         let mut out = Vec::new();

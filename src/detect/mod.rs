@@ -110,9 +110,10 @@ impl<M: Matcher> Detector<M> {
             let mut parts = Vec::new();
             for (group, range) in &m.groups {
                 let name = rule
-                    .part_groups
-                    .iter()
-                    .find(|(_, g)| g == group)
+                    .pattern
+                    .get()
+                    .ok()
+                    .and_then(|c| c.part_groups.iter().find(|(_, g)| g == group))
                     .map(|(n, _)| n.clone())
                     .unwrap_or_default();
                 let p = locator.position(range.start);
@@ -135,6 +136,11 @@ impl<M: Matcher> Detector<M> {
                 });
             }
             let secret = &blob[m.secret.clone()];
+            let fingerprint = fingerprint(&rule.id, secret);
+            // Only here is the text at hand: record an inline allow comment now, and let the
+            // suppression stage decide whether to honour it (`--no-suppress` does not).
+            let allowed_inline =
+                crate::suppress::inline::inline_allow(blob, m.secret.start, &fingerprint);
             findings.push(Finding {
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
@@ -147,8 +153,10 @@ impl<M: Matcher> Detector<M> {
                 secret: String::from_utf8_lossy(secret).into_owned(),
                 parts,
                 line_text: locator.line_text(m.secret.start, MAX_LINE_TEXT),
-                fingerprint: fingerprint(&rule.id, secret),
+                fingerprint,
                 commit: None,
+                allowed_inline,
+                verification: None,
             });
         }
         findings

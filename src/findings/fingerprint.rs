@@ -26,13 +26,13 @@ mod tests {
 
     #[test]
     fn depends_on_rule_and_secret_only() {
-        let a = fingerprint("aws-access-key-id", b"AKIAQ3EGUZJX4PLM7N2D");
+        let a = fingerprint("aws-access-key-id", b"q8ZrT1mNc4VbX2kLp9Sd");
         assert_eq!(a.len(), 32);
-        assert_eq!(a, fingerprint("aws-access-key-id", b"AKIAQ3EGUZJX4PLM7N2D"));
-        assert_ne!(a, fingerprint("aws-access-key-id", b"AKIAQ3EGUZJX4PLM7N2E"));
+        assert_eq!(a, fingerprint("aws-access-key-id", b"q8ZrT1mNc4VbX2kLp9Sd"));
+        assert_ne!(a, fingerprint("aws-access-key-id", b"q8ZrT1mNc4VbX2kLp9Se"));
         assert_ne!(
             a,
-            fingerprint("github-pat-classic", b"AKIAQ3EGUZJX4PLM7N2D")
+            fingerprint("github-pat-classic", b"q8ZrT1mNc4VbX2kLp9Sd")
         );
         // No ambiguity between the two fields.
         assert_ne!(fingerprint("ab", b"c"), fingerprint("a", b"bc"));

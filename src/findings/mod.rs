@@ -36,6 +36,13 @@ pub struct Finding {
     /// Set for findings in git history (commit, author, ...); `None` for files on disk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<CommitInfo>,
+    /// Set by `--verify`: whether the provider accepts the credential, and what it can do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::Verification>,
+    /// Set when an inline allow comment (`leakhound:allow`, ...) covers this finding. The
+    /// suppression stage drops such findings unless `--no-suppress` is given.
+    #[serde(skip)]
+    pub allowed_inline: Option<crate::suppress::inline::InlineAllow>,
 }
 
 /// A named part of a multi-part credential.

@@ -53,6 +53,9 @@ struct JsonFinding<'a> {
     subject: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     in_head: Option<bool>,
+    /// With `--verify`: status, reason, identity, permissions, risk and advice (no secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<&'a crate::verify::Verification>,
 }
 
 fn json_finding(f: &Finding, opts: ReportOptions) -> JsonFinding<'_> {
@@ -89,6 +92,7 @@ fn json_finding(f: &Finding, opts: ReportOptions) -> JsonFinding<'_> {
         date: c.map(|c| c.date.as_str()),
         subject: c.map(|c| c.subject.as_str()),
         in_head: c.map(|c| c.in_head),
+        verification: f.verification.as_ref(),
     }
 }
 
@@ -100,6 +104,11 @@ struct JsonStats<'a> {
     unique_secrets: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     git: Option<&'a crate::sources::git::GitStats>,
+    /// Findings dropped by each suppression mechanism (not included in `findings`).
+    suppressed: &'a crate::suppress::SuppressedCounts,
+    /// With `--report-unused-ignores`: ignore-file and baseline entries that matched nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unused_ignores: Option<&'a [crate::suppress::UnusedIgnore]>,
 }
 
 #[derive(Serialize)]
@@ -146,6 +155,8 @@ pub fn write_document(
             findings: outcome.findings.len(),
             unique_secrets: unique_secrets(&outcome.findings),
             git: outcome.git_stats.as_ref(),
+            suppressed: &outcome.suppressed,
+            unused_ignores: outcome.unused_ignores.as_deref(),
         },
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;

@@ -1,10 +1,11 @@
-//! Rendering a scan outcome: human text, JSON and JSON Lines.
+//! Rendering a scan outcome: human text, JSON, JSON Lines and SARIF.
 //!
 //! Every format redacts secrets (the secret, its parts, and the matched line) unless the user
 //! passed `--show-secrets`; redaction happens here, at the last step, so no earlier stage can
 //! forget it.
 
 mod json;
+mod sarif;
 pub use text::summary;
 mod text;
 
@@ -21,6 +22,8 @@ pub enum Format {
     Text,
     Json,
     Jsonl,
+    // SARIF 2.1.0 for GitHub code scanning: always redacted, even with `--show-secrets`.
+    Sarif,
 }
 
 /// How to render.
@@ -42,6 +45,7 @@ pub fn write_report(
         Format::Text => text::write(w, outcome, rules, opts),
         Format::Json => json::write_document(w, outcome, opts),
         Format::Jsonl => json::write_lines(w, outcome, opts),
+        Format::Sarif => sarif::write(w, outcome, rules),
     }
 }
 

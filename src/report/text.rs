@@ -76,6 +76,9 @@ pub fn write(
             write!(w, "   {name}: {value}")?;
         }
         writeln!(w)?;
+        if let Some(v) = &f.verification {
+            write_verification(w, &paint, v)?;
+        }
         let label = if group.len() == 1 {
             "found at:"
         } else {
@@ -117,6 +120,22 @@ pub fn write(
         writeln!(w)?;
     }
 
+    if let Some(unused) = &outcome.unused_ignores {
+        if unused.is_empty() {
+            writeln!(w, "no unused ignore entries")?;
+        } else {
+            writeln!(
+                w,
+                "{} (no finding of this scan has their fingerprint; remove them if the secret is gone):",
+                paint.wrap("1;33", "unused ignore entries")
+            )?;
+            for u in unused {
+                writeln!(w, "  {u}")?;
+            }
+        }
+        writeln!(w)?;
+    }
+
     for s in &outcome.skipped {
         if matches!(s.reason, SkipReason::Unreadable { .. }) {
             writeln!(
@@ -129,6 +148,76 @@ pub fn write(
         }
     }
     writeln!(w, "{}", summary(outcome))
+}
+
+/// The `verified:` lines of a block: the status, then for a live key who it belongs to, what it
+/// may do, its risk and the advice.
+fn write_verification(
+    w: &mut dyn Write,
+    paint: &Paint,
+    v: &crate::verify::Verification,
+) -> std::io::Result<()> {
+    use crate::verify::Status;
+    let provider = v.provider.map(|p| p.name()).unwrap_or("");
+    let reason = v.reason.map(|r| r.as_str()).unwrap_or("");
+    let detail = v
+        .detail
+        .as_deref()
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default();
+    match v.status {
+        Status::Live => {
+            let risk = v
+                .risk
+                .map(|r| format!(", risk {}", r.as_str().to_uppercase()))
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "  verified:    {}",
+                paint.wrap("1;31", &format!("LIVE at {provider}{risk}"))
+            )?;
+            if let Some(d) = &v.detail {
+                writeln!(w, "               {d}")?;
+            }
+        }
+        Status::Dead => writeln!(w, "  verified:    dead ({reason}){detail}")?,
+        Status::Indeterminate => writeln!(w, "  verified:    could not tell ({reason}){detail}")?,
+        Status::Skipped => writeln!(w, "  verified:    not checked ({reason}){detail}")?,
+    }
+    if !v.identity.is_empty() {
+        let items: Vec<String> = v.identity.iter().map(|(k, x)| format!("{k}={x}")).collect();
+        writeln!(w, "  identity:    {}", items.join(", "))?;
+    }
+    if !v.permissions.is_empty() {
+        let items: Vec<String> = v
+            .permissions
+            .iter()
+            .map(|(k, x)| match x {
+                serde_json::Value::String(s) => format!("{k}={s}"),
+                serde_json::Value::Array(a) => format!(
+                    "{k}=[{}]",
+                    a.iter()
+                        .map(|e| e
+                            .as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| e.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                other => format!("{k}={other}"),
+            })
+            .collect();
+        writeln!(w, "  permissions: {}", items.join(", "))?;
+    }
+    for (i, advice) in v.advice.iter().enumerate() {
+        let label = if i == 0 {
+            "advice:     "
+        } else {
+            "           "
+        };
+        writeln!(w, "  {label} - {advice}")?;
+    }
+    Ok(())
 }
 
 /// `scanned 12 files (3.4 KiB) in 0.01 s; skipped 1 (1 binary); 2 findings (1 unique secret): 1 critical, 1 high`
@@ -157,6 +246,7 @@ pub fn summary(outcome: &ScanOutcome) -> String {
     let n = outcome.findings.len();
     if n == 0 {
         out += "; no secrets found";
+        out += &suppressed_summary(&outcome.suppressed);
         return out;
     }
     let unique = unique_secrets(&outcome.findings);
@@ -183,7 +273,26 @@ pub fn summary(outcome: &ScanOutcome) -> String {
     }
     out += ": ";
     out += &by_sev.join(", ");
+    out += &suppressed_summary(&outcome.suppressed);
     out
+}
+
+/// `; 3 suppressed (1 inline, 2 ignore file)`, or nothing when nothing was suppressed.
+fn suppressed_summary(s: &crate::suppress::SuppressedCounts) -> String {
+    if s.total() == 0 {
+        return String::new();
+    }
+    let kinds: Vec<String> = [
+        (s.inline, "inline"),
+        (s.ignore_file, "ignore file"),
+        (s.baseline, "baseline"),
+        (s.config, "config"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    format!("; {} suppressed ({})", s.total(), kinds.join(", "))
 }
 
 fn human_bytes(b: u64) -> String {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::schema::{RuleFile, RuleSpec};
-use super::{compile_regex, Rule, Severity, DEFAULT_WINDOW_AFTER, DEFAULT_WINDOW_BEFORE};
+use super::{LazyPattern, Rule, Severity, DEFAULT_WINDOW_AFTER, DEFAULT_WINDOW_BEFORE};
 use crate::detect::validate::Validator;
 
 /// Everything that can be wrong with a rule file.
@@ -66,6 +66,20 @@ pub fn load_path(path: &Path) -> Result<Vec<Rule>, RuleError> {
 
 /// Parses and compiles the rules in `text`; `origin` names it in errors.
 pub fn load_rule_text(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
+    let rules = load_rule_text_lazy(text, origin)?;
+    for rule in &rules {
+        rule.pattern.get().map_err(|message| RuleError::Invalid {
+            origin: origin.to_string(),
+            id: rule.id.clone(),
+            message: message.to_string(),
+        })?;
+    }
+    Ok(rules)
+}
+
+/// Like [`load_rule_text`], but leaves each regex to compile on first use. For the builtin
+/// rules, whose regexes the test suite compiles.
+pub(super) fn load_rule_text_lazy(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
     let file: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
         origin: origin.to_string(),
         message: e.to_string(),
@@ -93,17 +107,6 @@ fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
         ));
     }
     let severity: Severity = spec.severity.parse().map_err(invalid)?;
-    let regex = compile_regex(&spec.regex).map_err(|e| invalid(format!("bad regex: {e}")))?;
-    let group_info = regex.group_info();
-    let secret_group = group_info
-        .to_index(regex_automata::PatternID::ZERO, "secret")
-        .ok_or_else(|| invalid("regex has no named group `secret`".into()))?;
-    let part_groups = group_info
-        .pattern_names(regex_automata::PatternID::ZERO)
-        .enumerate()
-        .filter_map(|(i, name)| Some((name?.to_string(), i)))
-        .filter(|(name, _)| name != "secret")
-        .collect();
     let keywords: Vec<String> = spec
         .keywords
         .iter()
@@ -149,10 +152,7 @@ fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
         description: spec.description,
         severity,
         keywords,
-        regex_source: spec.regex,
-        regex,
-        secret_group,
-        part_groups,
+        pattern: LazyPattern::new(spec.regex),
         entropy: spec.entropy,
         validator,
         window_before: spec.window_before.unwrap_or(DEFAULT_WINDOW_BEFORE),
@@ -199,7 +199,7 @@ remediation = "r"
         assert_eq!(r.keywords, vec!["demo_"]);
         assert_eq!(r.window_before, DEFAULT_WINDOW_BEFORE);
         assert!(r.standalone && !r.fallback);
-        assert_eq!(r.secret_group, 1);
+        assert_eq!(r.pattern.get().unwrap().secret_group, 1);
     }
 
     #[test]

@@ -6,9 +6,11 @@
 mod builtin;
 pub mod check;
 mod load;
+pub mod pattern;
 pub mod schema;
 
 pub use load::{load_path, load_rule_text, RuleError};
+pub use pattern::{CompiledPattern, LazyPattern};
 
 use regex_automata::meta::Regex;
 use serde::Serialize;
@@ -72,12 +74,8 @@ pub struct Rule {
     pub severity: Severity,
     /// Lower-cased keyword literals.
     pub keywords: Vec<String>,
-    pub regex_source: String,
-    pub regex: Regex,
-    /// Capture group index of `secret`.
-    pub secret_group: usize,
-    /// Other named groups: (name, group index).
-    pub part_groups: Vec<(String, usize)>,
+    /// The regex, compiled on first use (see [`LazyPattern`]).
+    pub pattern: LazyPattern,
     pub entropy: Option<f64>,
     pub validator: Option<Validator>,
     pub window_before: usize,
@@ -139,7 +137,10 @@ impl RuleSet {
     pub fn builtin() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
         for (name, text) in builtin::FILES {
-            set.extend(load_rule_text(text, &format!("builtin:rules/{name}"))?)?;
+            set.extend(load::load_rule_text_lazy(
+                text,
+                &format!("builtin:rules/{name}"),
+            )?)?;
         }
         Ok(set)
     }

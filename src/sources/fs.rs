@@ -23,6 +23,73 @@ pub struct FsOptions {
     pub no_ignore: bool,
     /// gitignore-style globs, relative to each root, of paths never to scan.
     pub excludes: Vec<String>,
+    /// gitignore-style globs relative to one base folder (a config file's `exclude`).
+    pub base_excludes: Option<BaseExcludes>,
+}
+
+/// gitignore-style globs relative to one base folder, matched against paths as a source yields
+/// them (as given on the command line, or repository-relative for git sources). The config
+/// file's `exclude` list: one base (the scanned root) whatever the number of PATHs.
+#[derive(Debug, Clone)]
+pub struct BaseExcludes {
+    /// The base as given (`""` for the current folder), for paths yielded relative...
+    base: PathBuf,
+    /// ...and absolute, for paths yielded absolute.
+    abs_base: PathBuf,
+    matcher: Gitignore,
+}
+
+impl BaseExcludes {
+    pub fn new(base: &Path, globs: &[String]) -> anyhow::Result<BaseExcludes> {
+        // The matcher sees clean relative paths (see `is_excluded`), so its own root is empty.
+        let mut b = GitignoreBuilder::new("");
+        for glob in globs {
+            b.add_line(None, glob)
+                .with_context(|| format!("bad exclude pattern {glob:?}"))?;
+        }
+        let abs_base = std::path::absolute(if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        })
+        .with_context(|| format!("cannot resolve {}", base.display()))?;
+        // `.` (the current folder) is written `""` here: the walk yields `src/x` for a PATH of
+        // `src`, which does not start with `.` as a path does.
+        let base = if base.components().all(|c| c == std::path::Component::CurDir) {
+            PathBuf::new()
+        } else {
+            base.to_path_buf()
+        };
+        Ok(BaseExcludes {
+            base,
+            abs_base,
+            matcher: b.build()?,
+        })
+    }
+
+    /// True when `path` is inside the base and matches a glob (or is inside a folder that
+    /// does). A path outside the base never matches.
+    pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        let rel = if path.is_absolute() {
+            path.strip_prefix(&self.abs_base)
+        } else {
+            path.strip_prefix(&self.base)
+        };
+        let Ok(rel) = rel else { return false };
+        let mut clean = PathBuf::new();
+        for c in rel.components() {
+            match c {
+                std::path::Component::Normal(part) => clean.push(part),
+                std::path::Component::CurDir => {}
+                _ => return false,
+            }
+        }
+        !clean.as_os_str().is_empty()
+            && self
+                .matcher
+                .matched_path_or_any_parents(&clean, is_dir)
+                .is_ignore()
+    }
 }
 
 /// One file's content, handed to a worker.
@@ -85,6 +152,7 @@ where
 {
     check_roots(&opts.roots)?;
     let excludes = exclude_matchers(opts)?;
+    let base_excludes = opts.base_excludes.clone();
     let mut builder = WalkBuilder::new(&opts.roots[0]);
     for root in &opts.roots[1..] {
         builder.add(root);
@@ -104,6 +172,12 @@ where
                 return false;
             }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if base_excludes
+                .as_ref()
+                .is_some_and(|b| b.is_excluded(entry.path(), is_dir))
+            {
+                return false;
+            }
             !excludes.iter().any(|(base, gi)| {
                 entry
                     .path()

@@ -2,6 +2,7 @@
 //! (no `git` subprocess).
 
 pub mod history;
+pub mod index_diff;
 pub mod staged;
 mod time;
 

@@ -4,8 +4,10 @@
 //! staging are judged by what will actually be committed. Only secrets on *added* lines are
 //! reported: a line counts as added when its exact content is not among the lines of the file
 //! at HEAD (so a line that only moved is not new). A file staged under a new path whose content
-//! is a blob HEAD already has (a pure rename or copy) adds nothing; for a renamed-and-edited
-//! file, secrets that HEAD held in a file the commit deletes are not new either.
+//! is a blob HEAD had at a path the commit deletes (a pure rename) adds nothing; for a
+//! renamed-and-edited file, secrets that HEAD held in a file the commit deletes are not new
+//! either. Which entries changed comes from [`super::index_diff`], which reads only the parts
+//! of HEAD along the changed paths.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -15,6 +17,7 @@ use gix::bstr::ByteSlice;
 use gix::objs::FindExt;
 use gix::ObjectId;
 
+use super::index_diff::{diff_index_to_head, StagedFile};
 use super::{is_lfs_pointer, open_repo};
 use crate::detect::Detector;
 use crate::findings::Finding;
@@ -40,48 +43,17 @@ pub fn scan_staged(
     let index = repo.index_or_empty()?;
     let mut stats = StagedStats::default();
 
-    let head: HashMap<Vec<u8>, ObjectId> = match repo.head_tree() {
-        Ok(tree) => {
-            let mut rec = gix::traverse::tree::Recorder::default();
-            tree.traverse().breadthfirst(&mut rec)?;
-            rec.records
-                .into_iter()
-                .filter(|e| e.mode.is_blob())
-                .map(|e| (e.filepath.into(), e.oid))
-                .collect()
-        }
+    let head_tree = match repo.head_tree_id() {
+        Ok(id) => Some(id.detach()),
         Err(_) => {
             stats.unborn_head = true;
-            HashMap::new()
+            None
         }
     };
-    let head_blobs: HashSet<ObjectId> = head.values().copied().collect();
-
-    let mut staged_paths: HashSet<&[u8]> = HashSet::new();
-    let mut changed = Vec::new();
-    for entry in index.entries() {
-        let path = entry.path(&index);
-        staged_paths.insert(path.as_bytes());
-        if entry.stage_raw() != 0 {
-            stats.conflicted_paths += 1;
-            continue;
-        }
-        if !(entry.mode == gix::index::entry::Mode::FILE
-            || entry.mode == gix::index::entry::Mode::FILE_EXECUTABLE)
-        {
-            continue; // submodules (gitlinks) and symlinks
-        }
-        if head.get(path.as_bytes()) == Some(&entry.id) {
-            continue;
-        }
-        changed.push((path.to_str_lossy().into_owned(), entry.id));
-    }
-    // Blobs HEAD has at paths the commit deletes: where renamed content comes from.
-    let deleted: Vec<(String, ObjectId)> = head
-        .iter()
-        .filter(|(p, _)| !staged_paths.contains(p.as_slice()))
-        .map(|(p, id)| (p.to_str_lossy().into_owned(), *id))
-        .collect();
+    let diff = diff_index_to_head(&repo, &index, head_tree)?;
+    stats.conflicted_paths = diff.conflicted;
+    let deleted = diff.deleted;
+    let renamed_from: HashSet<ObjectId> = deleted.iter().map(|(_, id)| *id).collect();
 
     let mut scratch = detector.new_scratch();
     let mut buf = Vec::new();
@@ -90,11 +62,10 @@ pub fn scan_staged(
     let mut skipped = Vec::new();
     let mut bytes = 0u64;
     let mut deleted_fps: Option<HashSet<String>> = None;
-    for (path, id) in changed {
+    for StagedFile { path, id, head_id } in diff.changed {
         stats.staged_files += 1;
-        let new_path = !head.contains_key(path.as_bytes());
-        if new_path && head_blobs.contains(&id) {
-            continue; // a pure rename or copy of content HEAD already has
+        if head_id.is_none() && renamed_from.contains(&id) {
+            continue; // a pure rename: content HEAD had at a path this commit deletes
         }
         let data = match read_blob(&repo, id, max_size, &mut buf) {
             Ok(d) => d,
@@ -111,9 +82,9 @@ pub fn scan_staged(
         if found.is_empty() {
             continue;
         }
-        let kept: Vec<Finding> = match head.get(path.as_bytes()) {
+        let kept: Vec<Finding> = match head_id {
             Some(old_id) => {
-                let old = read_blob(&repo, *old_id, max_size, &mut old_buf).unwrap_or(&[]);
+                let old = read_blob(&repo, old_id, max_size, &mut old_buf).unwrap_or(&[]);
                 let added = added_lines(old, data);
                 found
                     .into_iter()

@@ -1,0 +1,500 @@
+//! The configuration file, `.leakhound.toml`: its schema, where it is found, how it is loaded
+//! and checked.
+//!
+//! ```toml
+//! format = "json"                     # default report format (a --format flag wins)
+//! max_file_size = "5M"                # or a number of bytes (a --max-file-size flag wins)
+//! exclude = ["vendor/", "*.min.js"]   # gitignore-style globs, relative to the scanned root
+//! disable_rules = ["generic-secret-assignment"]
+//! rules_files = ["ci/leakhound-rules.toml"]   # inside this file's folder
+//!
+//! [allow]                             # findings whose secret matches are dropped
+//! regexes = ['''^sk_test_''']
+//! stopwords = ["sandbox"]             # case-insensitive substrings of the secret
+//!
+//! [allow.rules.generic-password-assignment]   # the same, for one rule only
+//! stopwords = ["hunter2"]
+//!
+//! [[rules]]                           # extra rules, in the format of rules/README.md
+//! id = "acme-token"
+//! # ...
+//! ```
+//!
+//! It is found at the scanned root (the folder of `leakhound scan DIR`, the work tree of
+//! `leakhound git`), or given with `--config FILE`.
+//!
+//! **A config file found in a scanned repository is untrusted input.** Whoever can commit to
+//! the repository can write it. It may narrow detection (disable rules, exclude paths, allow
+//! values) or extend it (more rules), but no field can make leakhound contact a host, run a
+//! command, or read a file outside the config's folder: there is no such field, and unknown
+//! fields are errors (`deny_unknown_fields`), so a key such as `verify = true` or
+//! `command = "..."` is refused rather than ignored. `rules_files` must resolve (after
+//! symlinks) inside the config's folder, and a discovered config that is a symlink to a file
+//! outside the scanned root is refused, so a repository cannot make leakhound echo another
+//! file of the machine into a CI log through a parse error. Auditors can skip a discovered
+//! config with `--no-config`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use regex::bytes::Regex;
+use serde::{Deserialize, Deserializer};
+
+use crate::findings::Finding;
+use crate::report::Format;
+use crate::rules::schema::RuleSpec;
+use crate::rules::{load_path, load_rule_text, Rule, RuleSet};
+
+/// The config file's name at the scanned root.
+pub const CONFIG_FILE_NAME: &str = ".leakhound.toml";
+
+/// Largest config file read (bytes): it may come from an untrusted repository.
+const MAX_CONFIG_SIZE: u64 = 1 << 20;
+
+/// The file as written. Every table refuses unknown keys, so a typo is an error that names it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    /// Extra rules, inline.
+    #[serde(default)]
+    rules: Vec<RuleSpec>,
+    /// Extra rule files or folders, relative to the config's folder and inside it.
+    #[serde(default)]
+    rules_files: Vec<String>,
+    /// Rule ids not to run.
+    #[serde(default)]
+    disable_rules: Vec<String>,
+    /// gitignore-style globs of paths not to scan.
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    allow: AllowTable,
+    #[serde(default, deserialize_with = "size")]
+    max_file_size: Option<u64>,
+    /// Default report format.
+    format: Option<String>,
+}
+
+/// `[allow]`: global allow lists, plus per-rule ones in `[allow.rules.<id>]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowTable {
+    #[serde(default)]
+    regexes: Vec<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, AllowList>,
+}
+
+/// `[allow.rules.<id>]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowList {
+    #[serde(default)]
+    regexes: Vec<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
+
+/// `max_file_size = 1048576` or `max_file_size = "1M"`.
+fn size<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    struct SizeVisitor;
+    impl serde::de::Visitor<'_> for SizeVisitor {
+        type Value = Option<u64>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a number of bytes, or a size such as \"512K\", \"10M\" or \"1G\"")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            u64::try_from(v)
+                .map(Some)
+                .map_err(|_| E::custom("max_file_size cannot be negative"))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            crate::cli::parse_size(v).map(Some).map_err(E::custom)
+        }
+    }
+    d.deserialize_any(SizeVisitor)
+}
+
+/// A loaded, checked configuration.
+#[derive(Debug)]
+pub struct Config {
+    /// The file it came from.
+    pub path: PathBuf,
+    pub format: Option<Format>,
+    pub max_file_size: Option<u64>,
+    /// gitignore-style globs, relative to the scanned root.
+    pub exclude: Vec<String>,
+    pub disable_rules: Vec<String>,
+    /// Extra rules (inline and from `rules_files`), compiled; [`Config::apply_to_rules`]
+    /// moves them into the rule set.
+    pub rules: Vec<Rule>,
+    /// The allow lists, compiled.
+    pub filter: FindingFilter,
+}
+
+impl Config {
+    /// Reads, parses and checks a config file. Errors name the file (and the key or rule).
+    pub fn load(path: &Path) -> anyhow::Result<Config> {
+        let meta = std::fs::metadata(path)
+            .with_context(|| format!("cannot read the config file {}", path.display()))?;
+        if !meta.is_file() {
+            bail!("the config file {} is not a file", path.display());
+        }
+        if meta.len() > MAX_CONFIG_SIZE {
+            bail!(
+                "the config file {} is {} bytes, over the {MAX_CONFIG_SIZE}-byte limit",
+                path.display(),
+                meta.len()
+            );
+        }
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the config file {}", path.display()))?;
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        Config::parse(&text, path, &dir)
+    }
+
+    /// Parses a config's text; `path` names it in errors and `dir` is the folder `rules_files`
+    /// are relative to (and must stay inside).
+    pub fn parse(text: &str, path: &Path, dir: &Path) -> anyhow::Result<Config> {
+        let origin = path.display().to_string();
+        let file: ConfigFile = toml::from_str(text)
+            .map_err(|e| anyhow::anyhow!("{origin}: not a valid leakhound config: {e}"))?;
+
+        let mut rules = Vec::new();
+        if !file.rules.is_empty() {
+            rules.extend(compile_inline_rules(text, &origin)?);
+        }
+        for rel in &file.rules_files {
+            let resolved = inside(dir, rel).with_context(|| format!("{origin}: rules_files"))?;
+            rules.extend(load_path(&resolved).with_context(|| format!("{origin}: rules_files"))?);
+        }
+
+        let format = file
+            .format
+            .as_deref()
+            .map(|f| parse_format(f).map_err(|e| anyhow::anyhow!("{origin}: format: {e}")))
+            .transpose()?;
+
+        for glob in &file.exclude {
+            ignore::gitignore::GitignoreBuilder::new("")
+                .add_line(None, glob)
+                .with_context(|| format!("{origin}: exclude: bad glob {glob:?}"))?;
+        }
+        let filter =
+            FindingFilter::compile(&file.allow).with_context(|| format!("{origin}: [allow]"))?;
+        Ok(Config {
+            path: path.to_path_buf(),
+            format,
+            max_file_size: file.max_file_size,
+            exclude: file.exclude,
+            disable_rules: file.disable_rules,
+            rules,
+            filter,
+        })
+    }
+
+    /// Finds the config at a scanned root: `root/.leakhound.toml`, if it exists. A config that
+    /// is a symlink leading out of `root` is refused (see the module docs).
+    pub fn discover(root: &Path) -> anyhow::Result<Option<Config>> {
+        match contained_file(root, CONFIG_FILE_NAME)? {
+            Some(path) => Config::load(&path).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Adds this config's rules to `set`, then disables the rules it names. An id in
+    /// `disable_rules` or `[allow.rules.<id>]` that no rule has is an error (a typo would
+    /// otherwise silently disable nothing), except for builtin ids when the builtin rules are
+    /// not loaded (`--no-builtin-rules`).
+    pub fn apply_to_rules(&mut self, set: &mut RuleSet) -> anyhow::Result<()> {
+        let origin = self.path.display().to_string();
+        set.extend(std::mem::take(&mut self.rules))?;
+        let mut builtin_ids: Option<HashSet<String>> = None;
+        let mut known = |id: &str| -> anyhow::Result<bool> {
+            if set.get(id).is_some() {
+                return Ok(true);
+            }
+            if builtin_ids.is_none() {
+                let builtin = RuleSet::builtin().context("the builtin rules are broken")?;
+                builtin_ids = Some(builtin.rules().iter().map(|r| r.id.clone()).collect());
+            }
+            Ok(builtin_ids.as_ref().is_some_and(|ids| ids.contains(id)))
+        };
+        for id in &self.disable_rules {
+            if !known(id)? {
+                bail!(
+                    "{origin}: disable_rules: there is no rule {id:?} (see `leakhound rules list`)"
+                );
+            }
+        }
+        for id in self.filter.per_rule.keys() {
+            if !known(id)? {
+                bail!("{origin}: [allow.rules.{id}]: there is no rule {id:?} (see `leakhound rules list`)");
+            }
+        }
+        set.remove_ids(&self.disable_rules.iter().cloned().collect());
+        Ok(())
+    }
+}
+
+/// `root/name` when it exists, refusing a symlink (or `..` trick) that leads outside `root`.
+pub(crate) fn contained_file(root: &Path, name: &str) -> anyhow::Result<Option<PathBuf>> {
+    // `./.leakhound.toml` reads worse in messages than `.leakhound.toml`.
+    let path = if root == Path::new(".") {
+        PathBuf::from(name)
+    } else {
+        root.join(name)
+    };
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    let real = std::fs::canonicalize(&path)
+        .with_context(|| format!("cannot resolve {}", path.display()))?;
+    let real_root = std::fs::canonicalize(root)
+        .with_context(|| format!("cannot resolve {}", root.display()))?;
+    if !real.starts_with(&real_root) {
+        bail!(
+            "{} leads outside {} (to {}); refusing to read it",
+            path.display(),
+            root.display(),
+            real.display()
+        );
+    }
+    Ok(Some(path))
+}
+
+/// `dir/rel`, which must resolve (following symlinks) inside `dir`.
+fn inside(dir: &Path, rel: &str) -> anyhow::Result<PathBuf> {
+    let base = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let joined = base.join(rel);
+    let real = std::fs::canonicalize(&joined)
+        .with_context(|| format!("cannot read {}", joined.display()))?;
+    let real_dir = std::fs::canonicalize(base)
+        .with_context(|| format!("cannot resolve {}", base.display()))?;
+    if !real.starts_with(&real_dir) {
+        bail!(
+            "{rel:?} is outside the config's folder {}: a config can only load rules from its own folder",
+            real_dir.display()
+        );
+    }
+    Ok(joined)
+}
+
+/// Compiles the `[[rules]]` tables of a config. They were already checked against the rule
+/// schema by the config's own parse (with the config's line numbers in errors); here they are
+/// handed to the rule loader as a rule file of their own, which compiles them.
+fn compile_inline_rules(text: &str, origin: &str) -> anyhow::Result<Vec<Rule>> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| anyhow::anyhow!("{origin}: {e}"))?;
+    let mut only_rules = toml::Table::new();
+    if let Some(rules) = table.get("rules") {
+        only_rules.insert("rules".into(), rules.clone());
+    }
+    let rule_text = toml::to_string(&only_rules)
+        .with_context(|| format!("{origin}: cannot re-encode the [[rules]] tables"))?;
+    Ok(load_rule_text(&rule_text, &format!("{origin} [[rules]]"))?)
+}
+
+/// A report format by name, as `--format` spells it.
+fn parse_format(name: &str) -> Result<Format, String> {
+    use clap::ValueEnum;
+    Format::from_str(name, false).map_err(|_| {
+        let known: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|p| p.get_name().to_string())
+            .collect();
+        format!("unknown format {name:?} (expected {})", known.join(", "))
+    })
+}
+
+/// Compiled allow lists: values a config says are not secrets.
+#[derive(Debug, Default)]
+pub struct FindingFilter {
+    global: Allow,
+    per_rule: HashMap<String, Allow>,
+}
+
+/// One allow list, compiled.
+#[derive(Debug, Default)]
+struct Allow {
+    regexes: Vec<Regex>,
+    /// Lower-cased.
+    stopwords: Vec<String>,
+}
+
+impl Allow {
+    fn compile(regexes: &[String], stopwords: &[String]) -> anyhow::Result<Allow> {
+        let regexes = regexes
+            .iter()
+            .map(|r| {
+                regex::bytes::RegexBuilder::new(r)
+                    .unicode(false)
+                    .build()
+                    .with_context(|| format!("bad regex {r:?}"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        if stopwords.iter().any(|s| s.is_empty()) {
+            bail!("a stopword is empty (it would allow every finding)");
+        }
+        Ok(Allow {
+            regexes,
+            stopwords: stopwords.iter().map(|s| s.to_ascii_lowercase()).collect(),
+        })
+    }
+
+    fn matches(&self, secret: &str) -> bool {
+        if self.regexes.iter().any(|r| r.is_match(secret.as_bytes())) {
+            return true;
+        }
+        if self.stopwords.is_empty() {
+            return false;
+        }
+        let lower = secret.to_ascii_lowercase();
+        self.stopwords.iter().any(|w| lower.contains(w.as_str()))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.regexes.is_empty() && self.stopwords.is_empty()
+    }
+}
+
+impl FindingFilter {
+    fn compile(table: &AllowTable) -> anyhow::Result<FindingFilter> {
+        let global = Allow::compile(&table.regexes, &table.stopwords)?;
+        let per_rule = table
+            .rules
+            .iter()
+            .map(|(id, list)| {
+                Allow::compile(&list.regexes, &list.stopwords)
+                    .with_context(|| format!("rules.{id}"))
+                    .map(|a| (id.clone(), a))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(FindingFilter { global, per_rule })
+    }
+
+    /// True when the config says this finding's secret is not a secret: it matches a global
+    /// allow regex or stopword, or one of its rule's.
+    pub fn allows(&self, f: &Finding) -> bool {
+        self.global.matches(&f.secret)
+            || self
+                .per_rule
+                .get(&f.rule_id)
+                .is_some_and(|a| a.matches(&f.secret))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.global.is_empty() && self.per_rule.values().all(Allow::is_empty)
+    }
+
+    /// Counts for `config check`: (regexes, stopwords, rules with their own list).
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        let regexes = self.global.regexes.len()
+            + self
+                .per_rule
+                .values()
+                .map(|a| a.regexes.len())
+                .sum::<usize>();
+        let stopwords = self.global.stopwords.len()
+            + self
+                .per_rule
+                .values()
+                .map(|a| a.stopwords.len())
+                .sum::<usize>();
+        (regexes, stopwords, self.per_rule.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> anyhow::Result<Config> {
+        Config::parse(text, Path::new("cfg/.leakhound.toml"), Path::new("."))
+    }
+
+    #[test]
+    fn empty_config_is_fine() {
+        let c = parse("").unwrap();
+        assert!(c.rules.is_empty() && c.filter.is_empty() && c.format.is_none());
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        for (text, key) in [
+            ("verify = true\n", "verify"),
+            ("command = \"curl example.com\"\n", "command"),
+            ("[allow]\npaths = []\n", "paths"),
+            ("[allow.rules.x]\nregex = []\n", "regex"),
+        ] {
+            let err = format!("{:#}", parse(text).unwrap_err());
+            assert!(
+                err.contains(key) && err.contains("cfg/.leakhound.toml"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn sizes_and_formats() {
+        assert_eq!(
+            parse("max_file_size = 4096").unwrap().max_file_size,
+            Some(4096)
+        );
+        assert_eq!(
+            parse("max_file_size = \"2M\"").unwrap().max_file_size,
+            Some(2 << 20)
+        );
+        assert!(parse("max_file_size = -1").is_err());
+        assert!(parse("max_file_size = \"lots\"").is_err());
+        assert_eq!(
+            parse("format = \"json\"").unwrap().format,
+            Some(Format::Json)
+        );
+        let err = format!("{:#}", parse("format = \"xml\"").unwrap_err());
+        assert!(err.contains("xml") && err.contains("json"), "{err}");
+    }
+
+    #[test]
+    fn allow_lists() {
+        let c = parse(
+            "[allow]\nregexes = ['^test_']\nstopwords = ['SandBox']\n[allow.rules.r1]\nstopwords = ['only1']\n",
+        )
+        .unwrap();
+        let f = |rule: &str, secret: &str| Finding {
+            rule_id: rule.into(),
+            rule_name: String::new(),
+            severity: crate::rules::Severity::High,
+            path: String::new(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            secret: secret.into(),
+            parts: Vec::new(),
+            line_text: String::new(),
+            fingerprint: String::new(),
+            commit: None,
+            allowed_inline: None,
+            verification: None,
+        };
+        assert!(c.filter.allows(&f("r2", "test_abc")));
+        assert!(c.filter.allows(&f("r2", "xxSANDBOXyy")));
+        assert!(c.filter.allows(&f("r1", "a-only1-b")));
+        assert!(!c.filter.allows(&f("r2", "a-only1-b")));
+        assert!(!c.filter.allows(&f("r2", "abc_test_")));
+        assert!(parse("[allow]\nstopwords = ['']").is_err());
+        assert!(parse("[allow]\nregexes = ['(']").is_err());
+    }
+}
