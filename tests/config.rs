@@ -3,30 +3,12 @@
 //! config's folder), the security rule that a config cannot make leakhound contact a host or
 //! run a command, and `leakhound config check`. Fake secrets are generated at run time.
 
-use assert_cmd::Command;
+mod common;
+use common::{fake, leakhound};
+
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
-
-fn leakhound(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("leakhound").unwrap();
-    cmd.current_dir(dir).env_remove("NO_COLOR");
-    cmd
-}
-
-/// Deterministic fake alphanumerics (xorshift), so this file holds no literal secret.
-fn fake(n: usize, seed: u64) -> String {
-    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ALNUM[(x % 62) as usize] as char
-        })
-        .collect()
-}
 
 fn binance_secret(seed: u64) -> String {
     fake(64, seed + 1000)

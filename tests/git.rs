@@ -1,38 +1,12 @@
 //! `leakhound git` (history) and `leakhound git --staged` on real repositories made with the
 //! git CLI in temp dirs.
 
+mod common;
+use common::{fake, git};
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-
-/// Runs git in `dir` with a fixed identity and date, no global config.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Lovelace")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
-        .env("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 fn commit_all(dir: &Path, msg: &str) -> String {
     git(dir, &["add", "-A"]);
@@ -46,20 +20,6 @@ fn new_repo() -> tempfile::TempDir {
     std::fs::write(dir.path().join("README.md"), "# demo\n").unwrap();
     commit_all(dir.path(), "initial");
     dir
-}
-
-/// Deterministic fake alphanumerics, so this file holds no literal secret.
-fn fake(n: usize, seed: u64) -> String {
-    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ALNUM[(x % 62) as usize] as char
-        })
-        .collect()
 }
 
 /// A Binance key/secret pair as an .env text; returns (text, secret).

@@ -4,6 +4,9 @@
 //! `tests/schema/`, see its README) and snapshotted with insta. The SARIF Multitool, which also
 //! checks GitHub's own upload rules, runs in CI (`.ci/validate-sarif.sh`).
 
+mod common;
+use common::{fake, git_at};
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -294,55 +297,10 @@ fn a_clean_tree_gives_an_empty_valid_run() {
 
 // ---- git history and staged changes ----------------------------------------------------------
 
-/// Runs git in `dir` with a fixed identity and `date`, and no user or system config, so commit
-/// ids are the same on every machine.
-fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Lovelace")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 fn commit_all(dir: &Path, msg: &str, date: &str) -> String {
     git_at(dir, date, &["add", "-A"]);
     git_at(dir, date, &["commit", "-q", "-m", msg]);
     git_at(dir, date, &["rev-parse", "HEAD"])
-}
-
-/// Deterministic fake alphanumerics (xorshift), so this file holds no literal secret and the
-/// fixture repository's commit ids never change.
-fn fake(n: usize, seed: u64) -> String {
-    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ALNUM[(x % 62) as usize] as char
-        })
-        .collect()
 }
 
 /// A Binance key/secret pair as an .env text (detected as `binance-secret-key`).

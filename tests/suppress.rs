@@ -3,29 +3,11 @@
 //! counts in the reports. Fixtures are built in temp dirs; fake secrets are generated at run
 //! time, so this file holds no literal secret.
 
-use assert_cmd::Command;
+mod common;
+use common::{fake, git, leakhound};
+
 use serde_json::Value;
 use std::path::Path;
-
-fn leakhound(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("leakhound").unwrap();
-    cmd.current_dir(dir).env_remove("NO_COLOR");
-    cmd
-}
-
-/// Deterministic fake alphanumerics (xorshift), so this file holds no literal secret.
-fn fake(n: usize, seed: u64) -> String {
-    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ALNUM[(x % 62) as usize] as char
-        })
-        .collect()
-}
 
 /// A Binance key line (detected as the `key` part of the secret below it).
 fn key_line(seed: u64) -> String {
@@ -592,33 +574,6 @@ fn unused_ignores_in_the_text_report_and_on_stderr_for_jsonl() {
 
 // ---------------------------------------------------------------------------------------------
 // git sources
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Lovelace")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
-        .env("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn git_json(dir: &Path, args: &[&str]) -> Run {
     let out = leakhound(dir)

@@ -1,0 +1,64 @@
+//! Helpers shared by the integration tests (each `tests/*.rs` is its own crate and uses a
+//! subset, hence the `dead_code` allowance).
+#![allow(dead_code)]
+
+use std::path::Path;
+
+/// Deterministic fake alphanumerics (xorshift), so test files hold no literal secret.
+pub fn fake(n: usize, seed: u64) -> String {
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            ALNUM[(x % 62) as usize] as char
+        })
+        .collect()
+}
+
+/// The leakhound binary, run in `dir`, with no colour preference inherited.
+pub fn leakhound(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("leakhound").unwrap();
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
+
+/// The date every test commit gets unless a test picks another, so commit ids are stable.
+pub const GIT_DATE: &str = "2026-01-02T03:04:05Z";
+
+/// Runs git in `dir`, hermetically (no global or system config, fixed identity, `date` as the
+/// author and committer date), and returns its trimmed stdout; a failure fails the test.
+pub fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ada Lovelace")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
+        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// [`git_at`] with [`GIT_DATE`].
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    git_at(dir, GIT_DATE, args)
+}
