@@ -3,6 +3,11 @@
 //! Only candidates are measured (a handful per file), so the simple 256-entry count table is
 //! plenty fast.
 
+/// ```
+/// use leakhound::detect::entropy::shannon;
+/// assert_eq!(shannon(b"aaaa"), 0.0);
+/// assert!((shannon(b"abcdefgh") - 3.0).abs() < 1e-9);
+/// ```
 pub fn shannon(bytes: &[u8]) -> f64 {
     if bytes.is_empty() {
         return 0.0;

@@ -10,6 +10,13 @@ use sha2::{Digest, Sha256};
 
 const DOMAIN: &[u8] = b"leakhound fingerprint v1\0";
 
+/// ```
+/// use leakhound::findings::fingerprint::fingerprint;
+/// let a = fingerprint("slack-bot-token", b"xoxb-1234-5678-q8ZrT1mNc4VbX2kLp9SdF3gH");
+/// assert_eq!(a.len(), 32);
+/// // Same rule and secret, same fingerprint, wherever the secret is found.
+/// assert_eq!(a, fingerprint("slack-bot-token", b"xoxb-1234-5678-q8ZrT1mNc4VbX2kLp9SdF3gH"));
+/// ```
 pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(DOMAIN);

@@ -4,6 +4,14 @@
 //! enough to use it. Short secrets show less, and a PEM block shows only its (public) header.
 
 /// The redacted form of `secret`.
+///
+/// ```
+/// use leakhound::findings::redact::redact;
+/// assert_eq!(redact("xoxb-1234-5678-q8ZrT1mNc4VbX2kLp9SdF3gH"), "xoxb…");
+/// assert_eq!(redact("hunter2x9"), "hu…");
+/// assert_eq!(redact("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----"),
+///            "-----BEGIN EC PRIVATE KEY-----…");
+/// ```
 pub fn redact(secret: &str) -> String {
     if let Some(header_end) = secret.find("-----BEGIN").and_then(|b| {
         let after = &secret[b + 10..];
