@@ -4,24 +4,11 @@
 //! run a command, and `leakhound config check`. Fake secrets are generated at run time.
 
 mod common;
-use common::{fake, leakhound};
+use common::{binance_pair, binance_secret, fake, git, leakhound, run_json, write, Run};
 
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
-
-fn binance_secret(seed: u64) -> String {
-    fake(64, seed + 1000)
-}
-
-/// A Binance key + secret pair (one `binance-secret-key` finding).
-fn pair(seed: u64) -> String {
-    format!(
-        "BINANCE_API_KEY={}\nBINANCE_SECRET_KEY={}\n",
-        fake(64, seed),
-        binance_secret(seed)
-    )
-}
 
 /// A token only the config's extra rule below knows.
 fn acme_token(seed: u64) -> String {
@@ -39,35 +26,9 @@ regex = '''\b(?P<secret>acme_[A-Za-z0-9]{32})\b'''
 remediation = "Revoke it in the ACME console."
 "#;
 
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(path, text).unwrap();
-}
-
-struct Run {
-    code: i32,
-    doc: Value,
-    stderr: String,
-}
-
 /// `leakhound scan --format json ARGS` in `dir` (ARGS include the PATHs).
 fn scan(dir: &Path, args: &[&str]) -> Run {
-    let out = leakhound(dir)
-        .args(["scan", "--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let doc = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("bad JSON ({e}); stderr: {stderr}"));
-    Run {
-        code: out.status.code().unwrap(),
-        doc,
-        stderr,
-    }
+    run_json(dir, &[&["scan"], args].concat())
 }
 
 fn rule_ids(doc: &Value) -> Vec<String> {
@@ -152,7 +113,7 @@ fn config_flag_reads_a_given_file_and_a_missing_one_is_an_error() {
 #[test]
 fn unknown_keys_are_errors_that_name_the_key() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "a.env", &pair(1));
+    write(d.path(), "a.env", &binance_pair(1));
     for (text, key) in [
         ("disabled_rules = [\"x\"]\n", "disabled_rules"),
         ("[allow]\nregex = [\"x\"]\n", "regex"),
@@ -179,7 +140,7 @@ fn unknown_keys_are_errors_that_name_the_key() {
 #[test]
 fn a_config_cannot_turn_on_network_access_or_commands() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "a.env", &pair(1));
+    write(d.path(), "a.env", &binance_pair(1));
     for (text, key) in [
         ("verify = true\n", "verify"),
         (
@@ -215,7 +176,7 @@ fn a_config_cannot_turn_on_network_access_or_commands() {
 fn disable_rules_and_unknown_ids() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "a.txt", &format!("call({})\n", acme_token(3)));
-    write(d.path(), "b.env", &pair(1));
+    write(d.path(), "b.env", &binance_pair(1));
     let before = scan(d.path(), &["."]);
     assert!(rule_ids(&before.doc).contains(&"binance-secret-key".to_string()));
     write(
@@ -276,10 +237,10 @@ fn disable_rules_and_unknown_ids() {
 #[test]
 fn excludes_apply_like_the_exclude_flag() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "vendor/lib/a.env", &pair(1));
-    write(d.path(), "keep/b.env", &pair(2));
-    write(d.path(), "keep/c.secret.env", &pair(3));
-    write(d.path(), "keep/d.env", &pair(4));
+    write(d.path(), "vendor/lib/a.env", &binance_pair(1));
+    write(d.path(), "keep/b.env", &binance_pair(2));
+    write(d.path(), "keep/c.secret.env", &binance_pair(3));
+    write(d.path(), "keep/d.env", &binance_pair(4));
     write(
         d.path(),
         ".leakhound.toml",
@@ -315,9 +276,9 @@ fn excludes_apply_like_the_exclude_flag() {
 #[test]
 fn allow_regexes_and_stopwords_drop_findings_and_count_as_config() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "one.env", &pair(1));
-    write(d.path(), "two.env", &pair(2));
-    write(d.path(), "three.env", &pair(3));
+    write(d.path(), "one.env", &binance_pair(1));
+    write(d.path(), "two.env", &binance_pair(2));
+    write(d.path(), "three.env", &binance_pair(3));
     write(d.path(), "acme.txt", &format!("call({})\n", acme_token(4)));
     let s1 = binance_secret(1);
     let s2 = binance_secret(2);
@@ -415,7 +376,7 @@ fn a_discovered_config_may_not_lead_outside_the_root() {
     // parse error would then print into the CI log.
     let top = tempfile::tempdir().unwrap();
     let d = top.path().join("repo");
-    write(&d, "a.env", &pair(1));
+    write(&d, "a.env", &binance_pair(1));
     write(top.path(), "private.txt", "aws_secret = not toml\n");
     std::os::unix::fs::symlink(top.path().join("private.txt"), d.join(".leakhound.toml")).unwrap();
     leakhound(&d)
@@ -437,7 +398,7 @@ fn a_discovered_config_may_not_lead_outside_the_root() {
 #[test]
 fn format_and_max_file_size_defaults_lose_to_flags() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "a.env", &pair(1));
+    write(d.path(), "a.env", &binance_pair(1));
     write(
         d.path(),
         ".leakhound.toml",
@@ -518,33 +479,10 @@ fn config_check_validates_a_file() {
 #[test]
 fn the_config_applies_to_git_scans() {
     let d = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .current_dir(d.path())
-            .args([
-                "-c",
-                "init.defaultBranch=main",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .env("HOME", d.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "Ada")
-            .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-            .env("GIT_COMMITTER_NAME", "Ada")
-            .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let git = |args: &[&str]| git(d.path(), args);
     git(&["init", "-q"]);
-    write(d.path(), "vendor/a.env", &pair(1));
-    write(d.path(), "src/b.env", &pair(2));
+    write(d.path(), "vendor/a.env", &binance_pair(1));
+    write(d.path(), "src/b.env", &binance_pair(2));
     write(d.path(), "src/c.txt", &format!("call({})\n", acme_token(6)));
     write(
         d.path(),

@@ -4,55 +4,16 @@
 //! time, so this file holds no literal secret.
 
 mod common;
-use common::{fake, git, leakhound};
+use common::{
+    binance_key_line, binance_pair, binance_secret_line, fake, git, leakhound, run_json, write, Run,
+};
 
 use serde_json::Value;
 use std::path::Path;
 
-/// A Binance key line (detected as the `key` part of the secret below it).
-fn key_line(seed: u64) -> String {
-    format!("BINANCE_API_KEY={}", fake(64, seed))
-}
-
-/// A Binance secret line, detected as `binance-secret-key`.
-fn secret_line(seed: u64) -> String {
-    format!("BINANCE_SECRET_KEY={}", fake(64, seed + 1000))
-}
-
-/// A key + secret pair: one finding.
-fn pair(seed: u64) -> String {
-    format!("{}\n{}\n", key_line(seed), secret_line(seed))
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(path, text).unwrap();
-}
-
-struct Run {
-    code: i32,
-    doc: Value,
-    stderr: String,
-}
-
 /// `leakhound scan . --format json ARGS` in `dir`.
 fn scan(dir: &Path, args: &[&str]) -> Run {
-    let out = leakhound(dir)
-        .args(["scan", ".", "--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let doc = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("bad JSON ({e}); stderr: {stderr}"));
-    Run {
-        code: out.status.code().unwrap(),
-        doc,
-        stderr,
-    }
+    run_json(dir, &[&["scan", "."], args].concat())
 }
 
 fn findings(doc: &Value) -> Vec<&Value> {
@@ -90,54 +51,61 @@ fn inline_markers_on_the_line_or_on_a_comment_line_above() {
         (
             "allowed-same-line.env",
             vec![
-                key_line(1),
-                format!("{}  # leakhound:allow", secret_line(1)),
+                binance_key_line(1),
+                format!("{}  # leakhound:allow", binance_secret_line(1)),
             ],
         ),
         (
             "allowed-above.env",
-            vec![key_line(2), "    # gitleaks:allow".into(), secret_line(2)],
+            vec![
+                binance_key_line(2),
+                "    # gitleaks:allow".into(),
+                binance_secret_line(2),
+            ],
         ),
         (
             "allowed-pragma.env",
             vec![
-                key_line(3),
-                format!("{}  // pragma: allowlist secret", secret_line(3)),
+                binance_key_line(3),
+                format!("{}  // pragma: allowlist secret", binance_secret_line(3)),
             ],
         ),
         (
             "allowed-nextline.env",
             vec![
-                key_line(4),
+                binance_key_line(4),
                 "# pragma: allowlist nextline secret".into(),
-                secret_line(4),
+                binance_secret_line(4),
             ],
         ),
         // A trailing marker on a line of code does not reach the next line.
         (
             "reported-trailing-above.env",
             vec![
-                format!("{}  # leakhound:allow", key_line(5)),
-                secret_line(5),
+                format!("{}  # leakhound:allow", binance_key_line(5)),
+                binance_secret_line(5),
             ],
         ),
-        ("reported-no-marker.env", vec![key_line(6), secret_line(6)]),
+        (
+            "reported-no-marker.env",
+            vec![binance_key_line(6), binance_secret_line(6)],
+        ),
         // Two lines above is too far.
         (
             "reported-too-far.env",
             vec![
                 "# leakhound:allow".into(),
                 String::new(),
-                key_line(7),
-                secret_line(7),
+                binance_key_line(7),
+                binance_secret_line(7),
             ],
         ),
         // Markers are case-sensitive words.
         (
             "reported-other-word.env",
             vec![
-                key_line(8),
-                format!("{}  # leakhound:allowed", secret_line(8)),
+                binance_key_line(8),
+                format!("{}  # leakhound:allowed", binance_secret_line(8)),
             ],
         ),
     ];
@@ -173,10 +141,10 @@ fn an_inline_marker_suppresses_only_its_own_line() {
     // Two secrets on one line behind one marker are both on "that line"; the next line is not.
     let text = format!(
         "{}\n{} BINANCE_SECRET_KEY2={}  # leakhound:allow\n{}\n",
-        key_line(1),
-        secret_line(1),
+        binance_key_line(1),
+        binance_secret_line(1),
         fake(64, 77),
-        secret_line(2)
+        binance_secret_line(2)
     );
     write(dir.path(), "a.env", &text);
     let run = scan(dir.path(), &[]);
@@ -194,13 +162,21 @@ fn secret_changed_on_an_allowed_line() {
     write(
         d,
         "a.env",
-        &format!("{}\n{}  # leakhound:allow\n", key_line(1), secret_line(1)),
+        &format!(
+            "{}\n{}  # leakhound:allow\n",
+            binance_key_line(1),
+            binance_secret_line(1)
+        ),
     );
     assert_eq!(scan(d, &[]).doc["stats"]["findings"], 0);
     write(
         d,
         "a.env",
-        &format!("{}\n{}  # leakhound:allow\n", key_line(1), secret_line(2)),
+        &format!(
+            "{}\n{}  # leakhound:allow\n",
+            binance_key_line(1),
+            binance_secret_line(2)
+        ),
     );
     let run = scan(d, &[]);
     assert_eq!(run.doc["stats"]["findings"], 0);
@@ -211,16 +187,16 @@ fn secret_changed_on_an_allowed_line() {
     let pinned = |secret: String| {
         format!(
             "{}\n{secret}  # leakhound:allow {}\n",
-            key_line(1),
+            binance_key_line(1),
             &fp[..12]
         )
     };
-    write(d, "a.env", &pinned(secret_line(2)));
+    write(d, "a.env", &pinned(binance_secret_line(2)));
     let run = scan(d, &[]);
     assert_eq!(run.code, 0);
     assert_eq!(suppressed(&run.doc, "inline"), 1);
     // The secret changes, the marker stays: the new secret is reported.
-    write(d, "a.env", &pinned(secret_line(3)));
+    write(d, "a.env", &pinned(binance_secret_line(3)));
     let run = scan(d, &[]);
     assert_eq!(run.code, 1);
     assert_eq!(places(&run.doc), vec!["a.env:2"]);
@@ -231,8 +207,8 @@ fn secret_changed_on_an_allowed_line() {
 fn ignore_file_survives_moves_and_stops_matching_a_changed_secret() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "config/a.env", &pair(1));
-    write(d, "b.env", &pair(2));
+    write(d, "config/a.env", &binance_pair(1));
+    write(d, "b.env", &binance_pair(2));
     let fps = fingerprints(d);
     assert_eq!(fps.len(), 2);
     let a_fp = {
@@ -255,7 +231,11 @@ fn ignore_file_survives_moves_and_stops_matching_a_changed_secret() {
 
     // The line moves down and the file is renamed: still ignored (content fingerprint).
     std::fs::remove_file(d.join("config/a.env")).unwrap();
-    write(d, "moved/renamed.env", &format!("# moved\n\n\n{}", pair(1)));
+    write(
+        d,
+        "moved/renamed.env",
+        &format!("# moved\n\n\n{}", binance_pair(1)),
+    );
     let run = scan(d, &["--report-unused-ignores"]);
     assert_eq!(places(&run.doc), vec!["b.env:2"]);
     assert_eq!(suppressed(&run.doc, "ignore_file"), 1);
@@ -266,7 +246,7 @@ fn ignore_file_survives_moves_and_stops_matching_a_changed_secret() {
     write(
         d,
         "moved/renamed.env",
-        &format!("{}\n{}\n", key_line(1), secret_line(9)),
+        &format!("{}\n{}\n", binance_key_line(1), binance_secret_line(9)),
     );
     let run = scan(d, &["--report-unused-ignores"]);
     assert_eq!(places(&run.doc), vec!["b.env:2", "moved/renamed.env:2"]);
@@ -340,7 +320,7 @@ fn ignore_add_keeps_the_file_sorted_deduplicated_and_commented() {
 #[test]
 fn a_broken_ignore_file_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a.env", &pair(1));
+    write(dir.path(), "a.env", &binance_pair(1));
     write(dir.path(), ".leakhoundignore", "not a fingerprint\n");
     leakhound(dir.path())
         .args(["scan", "."])
@@ -358,9 +338,9 @@ fn a_broken_ignore_file_is_an_error() {
 fn baseline_is_stable_and_reports_only_new_findings() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "a.env", &pair(1));
-    write(d, "deploy/b.env", &pair(2));
-    write(d, "deploy/copy.env", &pair(2)); // the same secret twice: one entry, two paths
+    write(d, "a.env", &binance_pair(1));
+    write(d, "deploy/b.env", &binance_pair(2));
+    write(d, "deploy/copy.env", &binance_pair(2)); // the same secret twice: one entry, two paths
     let create = |out: &str| {
         leakhound(d)
             .args(["baseline", "create", "--output", out])
@@ -410,7 +390,11 @@ fn baseline_is_stable_and_reports_only_new_findings() {
     );
 
     // Lines move: the baseline does not change.
-    write(d, "a.env", &format!("\n\n# moved down\n{}", pair(1)));
+    write(
+        d,
+        "a.env",
+        &format!("\n\n# moved down\n{}", binance_pair(1)),
+    );
     assert_eq!(create("base2.json"), first);
     std::fs::remove_file(d.join("base2.json")).unwrap();
 
@@ -418,7 +402,7 @@ fn baseline_is_stable_and_reports_only_new_findings() {
     let run = scan(d, &["--baseline", "base.json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(suppressed(&run.doc, "baseline"), 3);
-    write(d, "new.env", &pair(3));
+    write(d, "new.env", &binance_pair(3));
     let run = scan(d, &["--baseline", "base.json", "--report-unused-ignores"]);
     assert_eq!(run.code, 1);
     assert_eq!(places(&run.doc), vec!["new.env:2"]);
@@ -451,7 +435,7 @@ fn leakhounds_own_files_are_not_findings() {
     // "secret": scanning them must not report anything.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "a.env", &pair(1));
+    write(d, "a.env", &binance_pair(1));
     leakhound(d).args(["baseline", "create"]).assert().success();
     let fp = fingerprints(d).remove(0);
     leakhound(d)
@@ -477,11 +461,15 @@ fn no_suppress_reports_everything_and_counts_in_json() {
     write(
         d,
         "inline.env",
-        &format!("{}\n{} # leakhound:allow\n", key_line(1), secret_line(1)),
+        &format!(
+            "{}\n{} # leakhound:allow\n",
+            binance_key_line(1),
+            binance_secret_line(1)
+        ),
     );
-    write(d, "ignored.env", &pair(2));
-    write(d, "based.env", &pair(3));
-    write(d, "new.env", &pair(4));
+    write(d, "ignored.env", &binance_pair(2));
+    write(d, "based.env", &binance_pair(3));
+    write(d, "new.env", &binance_pair(4));
     let fp_of = |path: &str| -> String {
         let run = scan(d, &["--no-suppress"]);
         findings(&run.doc)
@@ -540,7 +528,7 @@ fn no_suppress_reports_everything_and_counts_in_json() {
 fn unused_ignores_in_the_text_report_and_on_stderr_for_jsonl() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "a.env", &pair(1));
+    write(d, "a.env", &binance_pair(1));
     let stale = "0123456789abcdef0123456789abcdef";
     leakhound(d)
         .args(["ignore", "add", stale, "--reason", "old key, rotated"])
@@ -603,10 +591,14 @@ fn staged_scans_honour_inline_allows_and_the_work_tree_ignore_file() {
     write(
         d,
         "allowed.env",
-        &format!("{}\n{} # leakhound:allow\n", key_line(1), secret_line(1)),
+        &format!(
+            "{}\n{} # leakhound:allow\n",
+            binance_key_line(1),
+            binance_secret_line(1)
+        ),
     );
-    write(d, "ignored.env", &pair(2));
-    write(d, "new.env", &pair(3));
+    write(d, "ignored.env", &binance_pair(2));
+    write(d, "new.env", &binance_pair(3));
     git(d, &["add", "-A"]);
     let run = git_json(d, &["--staged", "--no-suppress"]);
     assert_eq!(run.doc["stats"]["findings"], 3);
@@ -642,11 +634,11 @@ fn baseline_of_git_history() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q"]);
-    write(d, "a.env", &pair(1));
+    write(d, "a.env", &binance_pair(1));
     git(d, &["add", "-A"]);
     git(d, &["commit", "-q", "-m", "add a"]);
     std::fs::remove_file(d.join("a.env")).unwrap();
-    write(d, "b/c.env", &pair(2));
+    write(d, "b/c.env", &binance_pair(2));
     git(d, &["add", "-A"]);
     git(d, &["commit", "-q", "-m", "swap"]);
     let out = tempfile::tempdir().unwrap();

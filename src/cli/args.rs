@@ -51,9 +51,9 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Options shared by everything that writes a findings report.
+/// How and where a findings report is written.
 #[derive(Debug, Args, Clone)]
-pub struct ReportArgs {
+pub struct OutputArgs {
     /// Report format
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -66,6 +66,13 @@ pub struct ReportArgs {
     /// Colour in the text report: auto (a terminal, unless NO_COLOR is set), always, never
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// Options shared by every scan that writes a findings report.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
@@ -402,18 +409,8 @@ pub struct VerifyCmdArgs {
     /// A JSON (or JSON Lines) report written with --show-secrets: redacted secrets cannot be verified
     #[arg(value_name = "REPORT")]
     pub input: PathBuf,
-    /// Report format
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the report to FILE instead of standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Show secrets in full instead of redacted (careful: reports then hold live secrets)
-    #[arg(long)]
-    pub show_secrets: bool,
-    /// Colour in the text report: auto (a terminal, unless NO_COLOR is set), always, never
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Print the requests verification would send (secrets and signatures redacted) and send nothing
     #[arg(long)]
     pub verify_dry_run: bool,

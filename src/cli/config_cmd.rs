@@ -138,7 +138,7 @@ impl Setup {
     pub fn apply_format(&self, report: &mut ReportArgs) {
         if let Some(format) = self.config.as_ref().and_then(|c| c.format) {
             if !report.suppress.given.format {
-                report.format = format;
+                report.out.format = format;
             }
         }
     }

@@ -2,7 +2,7 @@
 //! then the report and the exit code. Every command that reports findings ends here, so the
 //! stages apply the same way to `scan`, `git`, `git --staged` and the pre-push hook.
 
-use super::args::{ColorChoice, ReportArgs};
+use super::args::{ColorChoice, OutputArgs, ReportArgs};
 use super::{Output, EXIT_CLEAN, EXIT_FINDINGS};
 use crate::report::{write_report, Format, ReportOptions};
 use crate::rules::RuleSet;
@@ -30,11 +30,11 @@ pub(crate) fn finish(
     // The exit code counts every finding, also those `--only-live` leaves out of the report.
     let had_findings = !outcome.findings.is_empty();
     super::verify_cmd::stage(&args.verify, &mut outcome, rules)?;
-    emit(args, &outcome, rules)?;
+    emit(&args.out, &outcome, rules)?;
     if !had_findings {
         return Ok(EXIT_CLEAN);
     }
-    if let Some(advice) = advice.filter(|_| args.format == Format::Text) {
+    if let Some(advice) = advice.filter(|_| args.out.format == Format::Text) {
         eprintln!("{advice}");
     }
     Ok(EXIT_FINDINGS)
@@ -42,7 +42,7 @@ pub(crate) fn finish(
 
 /// Writes the report, and tells stderr what a machine-readable report does not show.
 fn emit(
-    args: &ReportArgs,
+    args: &OutputArgs,
     outcome: &ScanOutcome,
     rules: &crate::rules::RuleSet,
 ) -> anyhow::Result<()> {

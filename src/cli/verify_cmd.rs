@@ -73,10 +73,7 @@ pub fn run(args: VerifyCmdArgs) -> anyhow::Result<u8> {
         .with_context(|| format!("{} is not a usable leakhound report", args.input.display()))?;
     let rules = load_rules(&[], false)?;
     let report = ReportArgs {
-        format: args.format,
-        output: args.output,
-        show_secrets: args.show_secrets,
-        color: args.color,
+        out: args.out,
         no_progress: true,
         suppress: SuppressArgs::default(),
         verify: VerifyArgs {

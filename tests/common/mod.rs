@@ -62,3 +62,61 @@ pub fn git_at(dir: &Path, date: &str, args: &[&str]) -> String {
 pub fn git(dir: &Path, args: &[&str]) -> String {
     git_at(dir, GIT_DATE, args)
 }
+
+/// A Binance API key line; with [`binance_secret_line`] of the same seed nearby, it is the
+/// `key` part of one `binance-secret-key` finding.
+pub fn binance_key_line(seed: u64) -> String {
+    format!("BINANCE_API_KEY={}", fake(64, seed))
+}
+
+/// The Binance secret of `seed`.
+pub fn binance_secret(seed: u64) -> String {
+    fake(64, seed + 1000)
+}
+
+/// A Binance secret line, detected as `binance-secret-key`.
+pub fn binance_secret_line(seed: u64) -> String {
+    format!("BINANCE_SECRET_KEY={}", binance_secret(seed))
+}
+
+/// A Binance key + secret pair as `.env` text: one finding.
+pub fn binance_pair(seed: u64) -> String {
+    format!(
+        "{}\n{}\n",
+        binance_key_line(seed),
+        binance_secret_line(seed)
+    )
+}
+
+/// Writes `text` to `dir/name`, creating folders.
+pub fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// The outcome of a leakhound run with a JSON report.
+pub struct Run {
+    pub code: i32,
+    pub doc: serde_json::Value,
+    pub stderr: String,
+}
+
+/// `leakhound ARGS --format json` in `dir`, with the report parsed.
+pub fn run_json(dir: &Path, args: &[&str]) -> Run {
+    let out = leakhound(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}); stderr: {stderr}"));
+    Run {
+        code: out.status.code().unwrap(),
+        doc,
+        stderr,
+    }
+}
