@@ -26,7 +26,7 @@ pub(crate) fn progress_bar(args: &ReportArgs) -> Option<ProgressBar> {
     }
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} scanning: {pos} files ({per_sec}) {elapsed}")
+        ProgressStyle::with_template("{spinner} scanning: {human_pos} files, {elapsed}")
             .expect("valid progress template"),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
