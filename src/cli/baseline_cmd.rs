@@ -47,7 +47,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<u8> {
             max_file_size,
             ..HistoryOptions::default()
         };
-        scan_history(&detector, &opts)?.0
+        scan_history(&detector, &opts, &())?.0
     } else {
         let base = root.clone().unwrap_or_default();
         let opts = FsOptions {

@@ -3,6 +3,7 @@
 use super::args::GitArgs;
 use super::config_cmd::{git_root, Setup};
 use super::pipeline::finish;
+use super::scan_cmd::{progress_bar, Bar};
 use crate::detect::Detector;
 use crate::sources::git::history::{scan_history, HistoryOptions};
 use crate::sources::git::staged::scan_staged;
@@ -33,7 +34,15 @@ pub fn run(mut args: GitArgs) -> anyhow::Result<u8> {
             threads,
             ..HistoryOptions::default()
         };
-        let (mut outcome, stats) = scan_history(&detector, &opts)?;
+        let bar = progress_bar(&args.report, "blobs");
+        let scanned = match &bar {
+            Some(b) => scan_history(&detector, &opts, &Bar(b.clone())),
+            None => scan_history(&detector, &opts, &()),
+        };
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let (mut outcome, stats) = scanned?;
         if stats.shallow {
             eprintln!("leakhound: note: this is a shallow clone; commits before its boundary are not there to scan");
         }

@@ -467,7 +467,7 @@ fn pre_push(
             threads: 0,
             ..HistoryOptions::default()
         };
-        let (mut outcome, stats) = scan_history(&detector, &opts)?;
+        let (mut outcome, stats) = scan_history(&detector, &opts, &())?;
         outcome.git_stats = Some(GitStats::History(stats));
         outcome
     };

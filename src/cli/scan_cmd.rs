@@ -11,7 +11,8 @@ use crate::detect::Detector;
 use crate::scan::{scan_files, Progress};
 use crate::sources::fs::{check_roots, FsOptions};
 
-struct Bar(ProgressBar);
+/// A progress bar as the sources see it.
+pub(crate) struct Bar(pub ProgressBar);
 
 impl Progress for Bar {
     fn file_done(&self, _bytes: u64) {
@@ -19,15 +20,18 @@ impl Progress for Bar {
     }
 }
 
-/// A spinner on stderr, only when stderr is a terminal and not turned off.
-pub(crate) fn progress_bar(args: &ReportArgs) -> Option<ProgressBar> {
+/// A spinner on stderr counting `what` (files, blobs), only when stderr is a terminal and
+/// progress is not turned off.
+pub(crate) fn progress_bar(args: &ReportArgs, what: &str) -> Option<ProgressBar> {
     if args.no_progress || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} scanning: {human_pos} files, {elapsed}")
-            .expect("valid progress template"),
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} scanning: {{human_pos}} {what}, {{elapsed}}"
+        ))
+        .expect("valid progress template"),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
@@ -51,7 +55,7 @@ pub fn run(mut args: ScanArgs) -> anyhow::Result<u8> {
         excludes: args.exclude.clone(),
         base_excludes: setup.excludes(&root)?,
     };
-    let bar = progress_bar(&args.report);
+    let bar = progress_bar(&args.report, "files");
     let outcome = match &bar {
         Some(b) => scan_files(&detector, &opts, &Bar(b.clone()))?,
         None => scan_files(&detector, &opts, &())?,

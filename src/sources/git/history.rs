@@ -28,7 +28,7 @@ use serde::Serialize;
 use super::{is_lfs_pointer, iso8601_utc, open_repo};
 use crate::detect::Detector;
 use crate::findings::{CommitInfo, Finding};
-use crate::scan::ScanOutcome;
+use crate::scan::{Progress, ScanOutcome};
 use crate::sources::{looks_binary, SkipReason, Skipped};
 
 /// What part of the history to scan.
@@ -93,6 +93,7 @@ enum BlobOutcome {
 pub fn scan_history(
     detector: &Detector,
     opts: &HistoryOptions,
+    progress: &dyn Progress,
 ) -> anyhow::Result<(ScanOutcome, HistoryStats)> {
     let started = Instant::now();
     let repo = open_repo(&opts.repo)?;
@@ -167,6 +168,7 @@ pub fn scan_history(
                         &first_path(id),
                         opts.max_file_size,
                     );
+                    progress.file_done(0);
                     (*id, outcome)
                 },
             )
