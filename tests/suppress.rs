@@ -563,20 +563,9 @@ fn unused_ignores_in_the_text_report_and_on_stderr_for_jsonl() {
 // ---------------------------------------------------------------------------------------------
 // git sources
 
+/// `leakhound git --format json ARGS` in `dir`.
 fn git_json(dir: &Path, args: &[&str]) -> Run {
-    let out = leakhound(dir)
-        .args(["git", "--format", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let doc = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("bad JSON ({e}); stderr: {stderr}"));
-    Run {
-        code: out.status.code().unwrap(),
-        doc,
-        stderr,
-    }
+    run_json(dir, &[&["git"], args].concat())
 }
 
 #[test]
