@@ -1,7 +1,9 @@
 //! Byte offsets to 1-based line and column numbers.
 //!
-//! Findings are rare, so this walks the blob lazily: offsets are resolved in ascending order,
-//! each lookup counting newlines only from the previous one.
+//! Findings are rare, so this walks the blob lazily: each lookup counts newlines only between
+//! the previous offset and this one, in either direction. Callers ask for starts, ends and
+//! parts in no particular order; a backward step must not cost a rescan from the top, or a
+//! file with many findings would cost findings × file size.
 
 /// A position: 1-based line, 1-based column counted in characters (UTF-8 aware, lossy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,7 +12,7 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Resolves ascending offsets in one blob.
+/// Resolves offsets in one blob, cheaply when they are close to each other.
 pub struct LineLocator<'a> {
     blob: &'a [u8],
     offset: usize,
@@ -28,15 +30,17 @@ impl<'a> LineLocator<'a> {
         }
     }
 
-    /// The position of byte `offset`. Offsets below the previous one restart from the top.
+    /// The position of byte `offset`.
     pub fn position(&mut self, offset: usize) -> Position {
         let offset = offset.min(self.blob.len());
         if offset < self.offset {
-            *self = LineLocator::new(self.blob);
-        }
-        for nl in memchr::memchr_iter(b'\n', &self.blob[self.offset..offset]) {
-            self.line += 1;
-            self.line_start = self.offset + nl + 1;
+            self.line -= memchr::memchr_iter(b'\n', &self.blob[offset..self.offset]).count();
+            self.line_start = memchr::memrchr(b'\n', &self.blob[..offset]).map_or(0, |p| p + 1);
+        } else {
+            for nl in memchr::memchr_iter(b'\n', &self.blob[self.offset..offset]) {
+                self.line += 1;
+                self.line_start = self.offset + nl + 1;
+            }
         }
         self.offset = offset;
         let column = 1 + self.blob[self.line_start..offset]
@@ -84,6 +88,11 @@ mod tests {
         assert_eq!(loc.position(7), Position { line: 2, column: 4 });
         assert_eq!(loc.position(9), Position { line: 3, column: 1 });
         assert_eq!(loc.position(1), Position { line: 1, column: 2 });
+        // Back and forth, as a caller resolving ends before starts does.
+        assert_eq!(loc.position(9), Position { line: 3, column: 1 });
+        assert_eq!(loc.position(4), Position { line: 2, column: 2 });
+        assert_eq!(loc.position(3), Position { line: 2, column: 1 });
+        assert_eq!(loc.position(2), Position { line: 1, column: 3 });
         assert_eq!(loc.line_text(5, 100), "cdé");
         assert_eq!(loc.line_text(0, 1), "a…");
     }
