@@ -65,7 +65,7 @@ fn corpus() -> &'static (Vec<Vec<u8>>, u64) {
             }
         }
         // Fake credentials so every stage runs, made up at run time (so this file holds none).
-        let fake = |n: usize, seed: u64| pseudo_random_alnum(n, seed);
+        let fake = leakhound::fake::alnum;
         let planted = format!(
             "AWS_ACCESS_KEY_ID=AKIA{}\nAWS_SECRET_ACCESS_KEY={}\nBINANCE_API_KEY={}\nBINANCE_SECRET_KEY={}\n",
             fake(16, 1).to_uppercase(),
@@ -77,20 +77,6 @@ fn corpus() -> &'static (Vec<Vec<u8>>, u64) {
         eprintln!("engine bench corpus: {} files, {:.1} MB", blobs.len(), total as f64 / 1e6);
         (blobs, total)
     })
-}
-
-/// Deterministic alphanumerics (xorshift), so runs are comparable.
-fn pseudo_random_alnum(n: usize, seed: u64) -> String {
-    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ALNUM[(x % ALNUM.len() as u64) as usize] as char
-        })
-        .collect()
 }
 
 fn memchr_nul(data: &[u8]) -> bool {

@@ -19,6 +19,8 @@ command line.
 pub mod cli;
 pub mod config;
 pub mod detect;
+#[doc(hidden)]
+pub mod fake;
 pub mod findings;
 pub mod report;
 pub mod rules;

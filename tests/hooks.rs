@@ -5,6 +5,9 @@
 //! hooks, `core.hooksPath` or identity of the machine running the tests leaks in. Pushes go to
 //! a bare repository on disk: no network.
 
+mod common;
+use common::{binance_pair, binance_secret, fake};
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -140,50 +143,10 @@ fn exit_code(out: &Output) -> i32 {
     out.status.code().expect("exited normally")
 }
 
-/// Xorshift64: fake secrets made at run time, so this file holds no literal secret.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// `n` letters and digits, with at least one upper-case letter, lower-case letter and digit
-    /// (the rules ignore single-class strings as placeholders).
-    fn alnum(&mut self, n: usize) -> String {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        loop {
-            let s: String = (0..n)
-                .map(|_| ALPHABET[(self.next() % ALPHABET.len() as u64) as usize] as char)
-                .collect();
-            let classes = [
-                char::is_ascii_uppercase,
-                char::is_ascii_lowercase,
-                char::is_ascii_digit,
-            ];
-            if classes.iter().all(|class| s.chars().any(|c| class(&c))) {
-                return s;
-            }
-        }
-    }
-}
-
 /// A fake Binance key pair as a `.env` file's text, the secret key (line 2, column 20) and
 /// the API key.
 fn fake_binance_env(seed: u64) -> (String, String, String) {
-    let mut rng = XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let key = rng.alnum(64);
-    let secret = rng.alnum(64);
-    (
-        format!("BINANCE_API_KEY={key}\nBINANCE_SECRET_KEY={secret}\n"),
-        secret,
-        key,
-    )
+    (binance_pair(seed), binance_secret(seed), fake(64, seed))
 }
 
 /// The report names the file, line, rule and the redacted secret, never the secret itself.

@@ -749,19 +749,7 @@ mod tests {
             .clone()
     }
 
-    /// Deterministic fake alphanumerics, so this file holds no literal secret.
-    fn fake(n: usize, seed: u64) -> String {
-        const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                ALNUM[(x % 62) as usize] as char
-            })
-            .collect()
-    }
+    use crate::fake::alnum as fake;
 
     /// A real finding from the real engine (a Binance key/secret pair), to clone and vary.
     fn template() -> Finding {

@@ -4,19 +4,7 @@
 
 use std::path::Path;
 
-/// Deterministic fake alphanumerics (xorshift), so test files hold no literal secret.
-pub fn fake(n: usize, seed: u64) -> String {
-    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ALNUM[(x % 62) as usize] as char
-        })
-        .collect()
-}
+pub use leakhound::fake::alnum as fake;
 
 /// The leakhound binary, run in `dir`, with no colour preference inherited.
 pub fn leakhound(dir: &Path) -> assert_cmd::Command {
