@@ -45,7 +45,7 @@ use serde::{Deserialize, Deserializer};
 use crate::findings::Finding;
 use crate::report::Format;
 use crate::rules::schema::RuleSpec;
-use crate::rules::{load_path, load_rule_text, Rule, RuleSet};
+use crate::rules::{compile_specs, load_path, Rule, RuleSet};
 
 /// The config file's name at the scanned root.
 pub const CONFIG_FILE_NAME: &str = ".leakhound.toml";
@@ -167,10 +167,7 @@ impl Config {
         let file: ConfigFile = toml::from_str(text)
             .map_err(|e| anyhow::anyhow!("{origin}: not a valid leakhound config: {e}"))?;
 
-        let mut rules = Vec::new();
-        if !file.rules.is_empty() {
-            rules.extend(compile_inline_rules(text, &origin)?);
-        }
+        let mut rules = compile_specs(file.rules, &format!("{origin} [[rules]]"))?;
         for rel in &file.rules_files {
             let resolved = inside(dir, rel).with_context(|| format!("{origin}: rules_files"))?;
             rules.extend(load_path(&resolved).with_context(|| format!("{origin}: rules_files"))?);
@@ -289,20 +286,6 @@ fn inside(dir: &Path, rel: &str) -> anyhow::Result<PathBuf> {
         );
     }
     Ok(joined)
-}
-
-/// Compiles the `[[rules]]` tables of a config. They were already checked against the rule
-/// schema by the config's own parse (with the config's line numbers in errors); here they are
-/// handed to the rule loader as a rule file of their own, which compiles them.
-fn compile_inline_rules(text: &str, origin: &str) -> anyhow::Result<Vec<Rule>> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| anyhow::anyhow!("{origin}: {e}"))?;
-    let mut only_rules = toml::Table::new();
-    if let Some(rules) = table.get("rules") {
-        only_rules.insert("rules".into(), rules.clone());
-    }
-    let rule_text = toml::to_string(&only_rules)
-        .with_context(|| format!("{origin}: cannot re-encode the [[rules]] tables"))?;
-    Ok(load_rule_text(&rule_text, &format!("{origin} [[rules]]"))?)
 }
 
 /// A report format by name, as `--format` spells it.

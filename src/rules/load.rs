@@ -66,7 +66,16 @@ pub fn load_path(path: &Path) -> Result<Vec<Rule>, RuleError> {
 
 /// Parses and compiles the rules in `text`; `origin` names it in errors.
 pub fn load_rule_text(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
-    let rules = load_rule_text_lazy(text, origin)?;
+    compile_specs(parse(text, origin)?, origin)
+}
+
+/// Compiles rules already read from a file (e.g. a config's `[[rules]]` tables), regexes
+/// included, so a mistake is reported now, naming `origin` and the rule.
+pub fn compile_specs(specs: Vec<RuleSpec>, origin: &str) -> Result<Vec<Rule>, RuleError> {
+    let rules = specs
+        .into_iter()
+        .map(|spec| compile_rule(spec, origin))
+        .collect::<Result<Vec<_>, _>>()?;
     for rule in &rules {
         rule.pattern.get().map_err(|message| RuleError::Invalid {
             origin: origin.to_string(),
@@ -80,14 +89,18 @@ pub fn load_rule_text(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> 
 /// Like [`load_rule_text`], but leaves each regex to compile on first use. For the builtin
 /// rules, whose regexes the test suite compiles.
 pub(super) fn load_rule_text_lazy(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
+    parse(text, origin)?
+        .into_iter()
+        .map(|spec| compile_rule(spec, origin))
+        .collect()
+}
+
+fn parse(text: &str, origin: &str) -> Result<Vec<RuleSpec>, RuleError> {
     let file: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
         origin: origin.to_string(),
         message: e.to_string(),
     })?;
-    file.rules
-        .into_iter()
-        .map(|spec| compile_rule(spec, origin))
-        .collect()
+    Ok(file.rules)
 }
 
 fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {

@@ -9,7 +9,7 @@ mod load;
 pub mod pattern;
 pub mod schema;
 
-pub use load::{load_path, load_rule_text, RuleError};
+pub use load::{compile_specs, load_path, load_rule_text, RuleError};
 pub use pattern::{CompiledPattern, LazyPattern};
 
 use regex_automata::meta::Regex;
