@@ -348,15 +348,24 @@ fn descriptor(id: &str, rule: Option<&Rule>, sample: &Finding) -> ReportingDescr
     descriptor
 }
 
-/// GitHub's `security-severity`: a number as a string; above 9.0 is shown as critical, 7.0–8.9
-/// high, 4.0–6.9 medium, below that low.
-fn security_severity(severity: Severity) -> &'static str {
+/// A rule severity's score on GitHub's `security-severity` scale: above 9.0 is shown as
+/// critical, 7.0–8.9 high, 4.0–6.9 medium, below that low.
+fn score(severity: Severity) -> f64 {
     match severity {
-        Severity::Critical => "9.5",
-        Severity::High => "8.0",
-        Severity::Medium => "5.5",
-        Severity::Low => "3.0",
+        Severity::Critical => 9.5,
+        Severity::High => 8.0,
+        Severity::Medium => 5.5,
+        Severity::Low => 3.0,
     }
+}
+
+/// GitHub wants `security-severity` as a string holding the number.
+fn score_text(score: f64) -> String {
+    format!("{score:.1}")
+}
+
+fn security_severity(severity: Severity) -> String {
+    score_text(score(severity))
 }
 
 /// How often a rule's results are true: a checksum makes a random match near impossible,
@@ -546,14 +555,11 @@ fn add_verification(
     if v.status == crate::verify::Status::Live {
         result.level = Some(result_level(Severity::Critical));
         if let Some(risk) = v.risk {
-            let score = (risk.security_severity() + 0.5)
+            let live = (risk.security_severity() + 0.5)
                 .min(10.0)
-                .max(security_severity(severity).parse::<f64>().unwrap_or(0.0));
+                .max(score(severity));
             props.insert("risk".to_string(), json!(risk.as_str()));
-            props.insert(
-                "security-severity".to_string(),
-                json!(format!("{score:.1}")),
-            );
+            props.insert("security-severity".to_string(), json!(score_text(live)));
         }
     }
 }
