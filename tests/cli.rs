@@ -259,7 +259,7 @@ fn errors_exit_two_with_a_message() {
             "scan",
             "fixtures/tree",
             "--output",
-            "/nonexistent-dir/report.json",
+            "Cargo.toml/report.json",
         ])
         .assert()
         .code(2)

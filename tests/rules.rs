@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use leakhound::rules::check::check_rules;
+use leakhound::detect::check::check_rules;
 use leakhound::rules::RuleSet;
 
 fn builtin() -> Arc<RuleSet> {

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{parse_size, ConfigSource, RuleSources, SuppressSettings};
+use crate::pipeline::{OutputSettings, VerifySettings};
 use crate::report::Format;
 
 #[derive(Debug, Parser)]
@@ -51,11 +53,28 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `--format`'s values, listed in `--help` and checked by clap, parsed by [`Format`] itself.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::name))
+        .map(|name| name.parse::<Format>().expect("a listed format parses"))
+}
+
+impl From<ColorChoice> for crate::pipeline::ColorChoice {
+    fn from(c: ColorChoice) -> Self {
+        match c {
+            ColorChoice::Auto => crate::pipeline::ColorChoice::Auto,
+            ColorChoice::Always => crate::pipeline::ColorChoice::Always,
+            ColorChoice::Never => crate::pipeline::ColorChoice::Never,
+        }
+    }
+}
+
 /// How and where a findings report is written.
 #[derive(Debug, Args, Clone)]
 pub struct OutputArgs {
     /// Report format
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    #[arg(long, short = 'f', default_value = "text", value_parser = format_parser())]
     pub format: Format,
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -156,40 +175,6 @@ pub enum ListFormat {
     Json,
 }
 
-/// Parses `4096`, `512K`, `10M`, `10MiB`, `1G` (binary units).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("{s:?} is not a size (e.g. 4096, 512K, 10M)"))?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        other => return Err(format!("unknown size unit {other:?} (use K, M or G)")),
-    };
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("{s:?} is too large"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("4096"), Ok(4096));
-        assert_eq!(parse_size("512K"), Ok(512 * 1024));
-        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
-        assert_eq!(parse_size("1g"), Ok(1 << 30));
-        assert!(parse_size("ten").is_err());
-        assert!(parse_size("5T").is_err());
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct GitArgs {
     /// The repository (a work tree, a bare repository, or any folder inside one)
@@ -205,7 +190,7 @@ pub struct GitArgs {
     #[arg(long, value_name = "A..B", conflicts_with = "branch")]
     pub range: Option<String>,
     /// Only commits made on or after this date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC)
-    #[arg(long, value_name = "DATE", value_parser = crate::sources::git::parse_since)]
+    #[arg(long, value_name = "DATE", value_parser = crate::time::parse_since)]
     pub since: Option<i64>,
     #[command(flatten)]
     pub report: ReportArgs,
@@ -420,4 +405,59 @@ pub struct VerifyCmdArgs {
     /// Also verify AWS keys of known canary-token accounts (this alerts whoever planted them)
     #[arg(long)]
     pub verify_canaries: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// From flags to the library's plain settings
+
+impl OutputArgs {
+    /// The output settings, with `format` resolved against the config by the caller.
+    pub fn settings(&self, format: Format) -> OutputSettings {
+        OutputSettings {
+            format,
+            output: self.output.clone(),
+            show_secrets: self.show_secrets,
+            color: self.color.into(),
+        }
+    }
+}
+
+impl VerifyArgs {
+    pub fn settings(&self) -> VerifySettings {
+        VerifySettings {
+            verify: self.verify,
+            dry_run: self.verify_dry_run,
+            only_live: self.only_live,
+            canaries: self.verify_canaries,
+        }
+    }
+}
+
+impl ConfigSourceArgs {
+    pub fn settings(&self) -> ConfigSource {
+        ConfigSource {
+            file: self.config.clone(),
+            no_config: self.no_config,
+        }
+    }
+}
+
+impl RuleOptions {
+    pub fn sources(&self) -> RuleSources {
+        RuleSources {
+            files: self.rules.clone(),
+            no_builtin: self.no_builtin_rules,
+        }
+    }
+}
+
+impl SuppressArgs {
+    pub fn settings(&self) -> SuppressSettings {
+        SuppressSettings {
+            no_suppress: self.no_suppress,
+            ignore_file: self.ignore_file.clone(),
+            baseline: self.baseline.clone(),
+            report_unused_ignores: self.report_unused_ignores,
+        }
+    }
 }

@@ -8,13 +8,12 @@
 
 use anyhow::Context;
 
-use super::args::{BaselineArgs, BaselineCommand, SuppressArgs};
-use super::config_cmd::{git_root, scan_root, Setup};
-use super::ignore_cmd::write_atomically;
+use super::args::{BaselineArgs, BaselineCommand};
 use super::EXIT_CLEAN;
+use crate::config::{git_root, scan_root, Setup, SuppressSettings};
 use crate::detect::Detector;
-use crate::scan::scan_files;
-use crate::sources::fs::{display_path, FsOptions};
+use crate::report::write_atomically;
+use crate::sources::fs::{display_path, scan_files, FsOptions};
 use crate::sources::git::history::{scan_history, HistoryOptions};
 use crate::suppress::baseline::Baseline;
 
@@ -35,7 +34,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<u8> {
     } else {
         Some(scan_root(std::slice::from_ref(&path)))
     };
-    let mut setup = Setup::load(root.as_deref(), &source, &rules)?;
+    let mut setup = Setup::load(root.as_deref(), &source.settings(), &rules.sources())?;
     let max_file_size = setup.max_file_size(
         max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         max_file_size.is_some(),
@@ -60,8 +59,8 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<u8> {
         };
         scan_files(&detector, &opts, &())?
     };
-    let suppressor = setup.suppressor(&SuppressArgs::default(), git)?;
-    suppressor.apply(&mut outcome);
+    let suppressor = setup.suppressor(&SuppressSettings::default(), git)?;
+    let suppression = suppressor.apply(&mut outcome.findings);
 
     // Working-tree paths are recorded relative to PATH, so the file is the same whichever
     // folder it was created from; history paths are already repository-relative.
@@ -90,8 +89,8 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<u8> {
         },
         outcome.findings.len(),
         if outcome.findings.len() == 1 { "" } else { "s" },
-        if outcome.suppressed.total() > 0 {
-            format!("; {} already suppressed", outcome.suppressed.total())
+        if suppression.counts.total() > 0 {
+            format!("; {} already suppressed", suppression.counts.total())
         } else {
             String::new()
         }

@@ -1,20 +1,23 @@
 //! `leakhound git [REPO]`: history scans, and `--staged` for the pre-commit hook.
 
 use super::args::GitArgs;
-use super::config_cmd::{git_root, Setup};
-use super::pipeline::finish;
-use super::scan_cmd::{progress_bar, Bar};
+use super::conclude;
+use super::progress::{progress_bar, Bar};
+use crate::config::{git_root, Setup};
 use crate::detect::Detector;
 use crate::sources::git::history::{scan_history, HistoryOptions};
 use crate::sources::git::staged::scan_staged;
 use crate::sources::git::GitStats;
 
-pub fn run(mut args: GitArgs) -> anyhow::Result<u8> {
+pub fn run(args: GitArgs) -> anyhow::Result<u8> {
     let root = git_root(&args.repo)?;
-    let mut setup = Setup::load(root.as_deref(), &args.report.suppress.source, &args.rules)?;
-    setup.apply_format(&mut args.report);
+    let mut setup = Setup::load(
+        root.as_deref(),
+        &args.report.suppress.source.settings(),
+        &args.rules.sources(),
+    )?;
     // Git sources yield every path; the config's excludes are applied to the findings.
-    let suppressor = setup.suppressor(&args.report.suppress, true)?;
+    let suppressor = setup.suppressor(&args.report.suppress.settings(), true)?;
     let max_file_size =
         setup.max_file_size(args.max_file_size, args.report.suppress.given.max_file_size);
     let rules = setup.rules.clone();
@@ -57,7 +60,7 @@ pub fn run(mut args: GitArgs) -> anyhow::Result<u8> {
     } else {
         HISTORY_ADVICE
     };
-    finish(&args.report, outcome, &rules, &suppressor, Some(advice))
+    conclude(&args.report, &setup, outcome, &suppressor, Some(advice))
 }
 
 const STAGED_ADVICE: &str = "\

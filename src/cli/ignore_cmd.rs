@@ -46,7 +46,7 @@ fn add(fingerprints: &[String], reason: Option<&str>, file: &Path) -> anyhow::Re
         )
     })?;
     if old.as_deref() != Some(edited.text.as_str()) {
-        write_atomically(file, &edited.text)?;
+        crate::report::write_atomically(file, &edited.text)?;
     }
     for fp in &edited.added {
         println!("leakhound: ignoring {fp} (in {})", file.display());
@@ -55,14 +55,4 @@ fn add(fingerprints: &[String], reason: Option<&str>, file: &Path) -> anyhow::Re
         println!("leakhound: {fp} was already in {}", file.display());
     }
     Ok(EXIT_CLEAN)
-}
-
-/// Writes through a temporary file and a rename, so an interrupted write never leaves half a
-/// file (an ignore file or baseline that would then un-ignore findings, or fail to parse).
-pub(super) fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".leakhound-tmp");
-    let tmp = std::path::PathBuf::from(tmp);
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }

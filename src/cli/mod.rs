@@ -8,21 +8,14 @@ mod config_cmd;
 mod git_cmd;
 mod hook_cmd;
 mod ignore_cmd;
-mod pipeline;
+mod progress;
 mod rules_cmd;
 mod scan_cmd;
 mod verify_cmd;
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use anyhow::Context;
-
-pub use args::{parse_size, Cli, Command};
-
-use crate::rules::{load_path, RuleSet};
+pub use args::{Cli, Command};
 
 /// Exit code for a clean run.
 pub const EXIT_CLEAN: u8 = 0;
@@ -79,60 +72,30 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-/// Builtin rules (unless `no_builtin`) plus the user's rule files or folders.
-pub(crate) fn load_rules(extra: &[PathBuf], no_builtin: bool) -> anyhow::Result<RuleSet> {
-    let set = rule_set(extra, no_builtin)?;
-    if set.is_empty() {
-        anyhow::bail!("no rules to run (--no-builtin-rules without --rules)");
-    }
-    Ok(set)
+/// The stages every findings command ends with ([`crate::pipeline::finish`]), with the
+/// format resolved against the config, and the verdict mapped to an exit code.
+pub(crate) fn conclude(
+    args: &args::ReportArgs,
+    setup: &crate::config::Setup,
+    outcome: crate::sources::SourceOutcome,
+    suppressor: &crate::suppress::Suppressor,
+    advice: Option<&str>,
+) -> anyhow::Result<u8> {
+    let format = setup.format(args.out.format, args.suppress.given.format);
+    let verdict = crate::pipeline::finish(
+        outcome,
+        &setup.rules,
+        suppressor,
+        &args.out.settings(format),
+        &args.verify.settings(),
+        advice,
+    )?;
+    Ok(exit_code(verdict))
 }
 
-/// [`load_rules`] without the check that some rule is left (a config may still add some).
-pub(crate) fn rule_set(extra: &[PathBuf], no_builtin: bool) -> anyhow::Result<RuleSet> {
-    let mut set = if no_builtin {
-        RuleSet::default()
-    } else {
-        RuleSet::builtin().context("the builtin rules are broken")?
-    };
-    for path in extra {
-        set.extend(load_path(path)?)?;
+pub(crate) fn exit_code(verdict: crate::pipeline::Verdict) -> u8 {
+    match verdict {
+        crate::pipeline::Verdict::Clean => EXIT_CLEAN,
+        crate::pipeline::Verdict::Findings => EXIT_FINDINGS,
     }
-    Ok(set)
-}
-
-/// Where a report goes: `--output FILE` or stdout.
-pub(crate) struct Output {
-    writer: Box<dyn Write>,
-    pub is_terminal: bool,
-}
-
-impl Output {
-    pub fn open(path: Option<&PathBuf>) -> anyhow::Result<Output> {
-        Ok(match path {
-            Some(p) => Output {
-                writer: Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(p)
-                        .with_context(|| format!("cannot write report to {}", p.display()))?,
-                )),
-                is_terminal: false,
-            },
-            None => Output {
-                writer: Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-                is_terminal: std::io::stdout().is_terminal(),
-            },
-        })
-    }
-
-    pub fn writer(&mut self) -> &mut dyn Write {
-        &mut self.writer
-    }
-
-    pub fn finish(mut self) -> anyhow::Result<()> {
-        self.writer.flush().context("cannot write report")
-    }
-}
-
-pub(crate) fn shared(set: RuleSet) -> Arc<RuleSet> {
-    Arc::new(set)
 }

@@ -6,8 +6,10 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::args::{ListFormat, RulesArgs, RulesCommand};
-use super::{load_rules, shared, EXIT_CLEAN, EXIT_FINDINGS};
-use crate::rules::{check::check_rules, load_path, RuleSet};
+use super::{EXIT_CLEAN, EXIT_FINDINGS};
+use crate::config::load_rules;
+use crate::detect::check::check_rules;
+use crate::rules::{load_path, RuleSet};
 
 #[derive(Serialize)]
 struct RuleInfo<'a> {
@@ -102,7 +104,7 @@ fn check(files: &[std::path::PathBuf], no_builtin: bool) -> anyhow::Result<u8> {
     };
     set.remove_ids(&user_ids);
     set.extend(user_rules)?;
-    let set = shared(set);
+    let set = std::sync::Arc::new(set);
     let only_user = !files.is_empty();
     let selected = |i: usize| !only_user || user_ids.contains(&set.rules()[i].id);
     let report = check_rules(set.clone(), selected)?;

@@ -10,12 +10,13 @@
 //! A [`Detector`] is built once and shared by all threads; each thread owns a
 //! [`DetectorScratch`].
 
+pub mod allow_marker;
+pub mod check;
 pub mod entropy;
 pub mod filters;
 pub mod keyword_window;
 mod link;
 pub mod matcher;
-pub mod validate;
 
 use std::sync::Arc;
 
@@ -81,9 +82,9 @@ impl<M: Matcher> Detector<M> {
             return Vec::new();
         }
         let rules = self.rules.rules();
-        scratch
-            .raw
-            .retain(|m| self.accept(m.rule, &blob[m.secret.clone()]));
+        scratch.raw.retain(|m| {
+            rules[m.rule].applies_to_path(path) && self.accept(m.rule, &blob[m.secret.clone()])
+        });
         link::dedupe_same_secret(rules, &mut scratch.raw);
         scratch.raw.sort_by_key(|m| (m.secret.start, m.rule));
 
@@ -139,8 +140,7 @@ impl<M: Matcher> Detector<M> {
             let fingerprint = fingerprint(&rule.id, secret);
             // Only here is the text at hand: record an inline allow comment now, and let the
             // suppression stage decide whether to honour it (`--no-suppress` does not).
-            let allowed_inline =
-                crate::suppress::inline::inline_allow(blob, m.secret.start, &fingerprint);
+            let allowed_inline = allow_marker::inline_allow(blob, m.secret.start, &fingerprint);
             findings.push(Finding {
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
@@ -155,6 +155,8 @@ impl<M: Matcher> Detector<M> {
                 line_text: locator.line_text(m.secret.start, MAX_LINE_TEXT),
                 fingerprint,
                 commit: None,
+                file_kind: rule.file_kind.clone(),
+                decoded: None,
                 allowed_inline,
                 verification: None,
             });

@@ -24,7 +24,7 @@ pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
     h.update([0u8]);
     h.update(secret);
     let digest = h.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    crate::encoding::hex(&digest[..16])
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod fingerprint;
 pub mod lines;
 pub mod redact;
+pub mod verification;
 
 use serde::Serialize;
 
@@ -33,16 +34,33 @@ pub struct Finding {
     pub line_text: String,
     /// Hash of (rule id, secret): stable across moves, renames and line shifts.
     pub fingerprint: String,
+    /// For rules that parse a known credential file: its kind (`netrc`, `docker-config`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_kind: Option<String>,
+    /// How the secret was encoded where it was found (`base64`, `percent`, ...), when the engine
+    /// decoded it to find it; `None` for plain text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded: Option<String>,
     /// Set for findings in git history (commit, author, ...); `None` for files on disk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<CommitInfo>,
     /// Set by `--verify`: whether the provider accepts the credential, and what it can do.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verification: Option<crate::verify::Verification>,
+    pub verification: Option<verification::Verification>,
     /// Set when an inline allow comment (`leakhound:allow`, ...) covers this finding. The
     /// suppression stage drops such findings unless `--no-suppress` is given.
     #[serde(skip)]
-    pub allowed_inline: Option<crate::suppress::inline::InlineAllow>,
+    pub allowed_inline: Option<InlineAllow>,
+}
+
+/// How an inline comment allows a finding (see `crate::detect::allow_marker`, which reads the
+/// markers, and `crate::suppress`, which honours them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineAllow {
+    /// A plain marker: allows whatever is found on its line, even after the secret changes.
+    Positional,
+    /// `leakhound:allow <prefix>`: allows only the finding whose fingerprint has that prefix.
+    Pinned,
 }
 
 /// A named part of a multi-part credential.

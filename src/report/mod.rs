@@ -4,26 +4,58 @@
 //! passed `--show-secrets`; redaction happens here, at the last step, so no earlier stage can
 //! forget it.
 
-mod json;
+pub mod json;
+mod outcome;
+mod output;
 mod sarif;
-pub use text::summary;
 mod text;
+
+pub use outcome::ScanOutcome;
+pub use output::{write_atomically, Output};
+pub use text::summary;
 
 use std::io::Write;
 
 use crate::findings::redact::{redact, redact_in};
 use crate::findings::Finding;
 use crate::rules::RuleSet;
-use crate::scan::ScanOutcome;
 
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
     Jsonl,
     // SARIF 2.1.0 for GitHub code scanning: always redacted, even with `--show-secrets`.
     Sarif,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Jsonl, Format::Sarif];
+
+    /// The name `--format` and `format = "..."` use.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown format {name:?} (expected {})", known.join(", "))
+            })
+    }
 }
 
 /// How to render.

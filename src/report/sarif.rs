@@ -31,10 +31,10 @@ use serde_sarif::sarif::{
     Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
 };
 
+use super::ScanOutcome;
 use crate::findings::redact::redact_in;
 use crate::findings::Finding;
 use crate::rules::{Rule, RuleSet, Severity};
-use crate::scan::ScanOutcome;
 use crate::sources::git::GitStats;
 use crate::sources::SkipReason;
 
@@ -669,19 +669,29 @@ impl ReportPath {
     }
 }
 
-/// Percent-encodes what may not appear in a URI path (RFC 3986 `pchar` plus `/`). `:` is
-/// encoded too, so a relative path's first segment is never read as a scheme.
+/// What may not appear in a URI path: everything but RFC 3986 `pchar` and `/`, and `:` too,
+/// so a relative path's first segment is never read as a scheme.
+const URI_PATH_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'@')
+    .remove(b'/');
+
 fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b);
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(path, URI_PATH_ESCAPES).to_string()
 }
 
 fn notification(level: &str, text: String) -> Notification {

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use super::ScanOutcome;
 use super::{json::unique_secrets, shown, ReportOptions};
 use crate::findings::Finding;
 use crate::rules::{RuleSet, Severity};
-use crate::scan::ScanOutcome;
 use crate::sources::SkipReason;
 
 struct Paint {

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::schema::{RuleFile, RuleSpec};
+use super::validate::Validator;
 use super::{LazyPattern, Rule, Severity, DEFAULT_WINDOW_AFTER, DEFAULT_WINDOW_BEFORE};
-use crate::detect::validate::Validator;
 
 /// Everything that can be wrong with a rule file.
 #[derive(Debug, thiserror::Error)]
@@ -160,6 +160,16 @@ fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
                 .map_err(|e| invalid(format!("bad allow regex {a:?}: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let paths = if spec.paths.is_empty() {
+        None
+    } else {
+        Some(
+            regex::bytes::RegexSetBuilder::new(&spec.paths)
+                .unicode(false)
+                .build()
+                .map_err(|e| invalid(format!("bad paths regex: {e}")))?,
+        )
+    };
     Ok(Rule {
         name: spec.name,
         description: spec.description,
@@ -175,15 +185,13 @@ fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
         standalone: spec.standalone.unwrap_or(true),
         fallback: spec.fallback.unwrap_or(false),
         allow,
+        paths,
+        file_kind: spec.file_kind,
         remediation: spec.remediation,
         references: spec.references,
         tags: spec.tags,
         examples: spec.examples,
-        counter_examples: spec
-            .counter_examples
-            .iter()
-            .map(|c| c.text().to_string())
-            .collect(),
+        counter_examples: spec.counter_examples,
         origin: origin.to_string(),
         id: spec.id,
     })

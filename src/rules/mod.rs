@@ -4,10 +4,10 @@
 //! [`compile_regex`]) and shared by every scanning thread through the [`RuleSet`].
 
 mod builtin;
-pub mod check;
 mod load;
 pub mod pattern;
 pub mod schema;
+pub mod validate;
 
 pub use load::{compile_specs, load_path, load_rule_text, RuleError};
 pub use pattern::{CompiledPattern, LazyPattern};
@@ -17,7 +17,7 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::detect::validate::Validator;
+use validate::Validator;
 
 /// How bad a leak of this kind is, before verification says more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -85,11 +85,15 @@ pub struct Rule {
     pub standalone: bool,
     pub fallback: bool,
     pub allow: Vec<regex::bytes::Regex>,
+    /// When set, the rule reports only in files whose path matches (see `paths` in
+    /// `rules/README.md`).
+    pub paths: Option<regex::bytes::RegexSet>,
+    pub file_kind: Option<String>,
     pub remediation: String,
     pub references: Vec<String>,
     pub tags: Vec<String>,
     pub examples: Vec<schema::ExampleSpec>,
-    pub counter_examples: Vec<String>,
+    pub counter_examples: Vec<schema::CounterExampleSpec>,
     /// Where the rule came from: `builtin:rules/aws.toml` or a user's path.
     pub origin: String,
 }
@@ -98,6 +102,13 @@ impl Rule {
     /// True for the primary rule of a multi-part credential.
     pub fn is_primary_part(&self) -> bool {
         self.provider.is_some() && self.part.as_deref() == Some("secret")
+    }
+
+    /// True when the rule may report in a file at `path`.
+    pub fn applies_to_path(&self, path: &str) -> bool {
+        self.paths
+            .as_ref()
+            .is_none_or(|set| set.is_match(path.as_bytes()))
     }
 
     /// True for a companion part (key, passphrase, ...) that links to a primary.

@@ -36,6 +36,12 @@ pub struct RuleSpec {
     pub fallback: Option<bool>,
     #[serde(default)]
     pub allow: Vec<String>,
+    /// Regexes over the file's path: when set, the rule reports only in files whose path
+    /// matches one of them (credential files such as `.netrc`, config formats).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// The kind of file this rule parses (`netrc`, `docker-config`, ...), shown in reports.
+    pub file_kind: Option<String>,
     pub remediation: String,
     #[serde(default)]
     pub references: Vec<String>,
@@ -53,6 +59,8 @@ pub struct RuleSpec {
 pub struct ExampleSpec {
     pub text: String,
     pub secret: String,
+    /// The path the text is checked under (default `example`); needed by rules with `paths`.
+    pub path: Option<String>,
     #[serde(default)]
     pub parts: BTreeMap<String, String>,
 }
@@ -64,6 +72,9 @@ pub enum CounterExampleSpec {
     Text(String),
     Table {
         text: String,
+        /// The path the text is checked under (default `counter-example`).
+        #[serde(default)]
+        path: Option<String>,
         #[serde(default)]
         #[allow(dead_code)]
         note: Option<String>,
@@ -75,6 +86,13 @@ impl CounterExampleSpec {
         match self {
             CounterExampleSpec::Text(t) => t,
             CounterExampleSpec::Table { text, .. } => text,
+        }
+    }
+
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            CounterExampleSpec::Text(_) => None,
+            CounterExampleSpec::Table { path, .. } => path.as_deref(),
         }
     }
 }

@@ -11,7 +11,12 @@ use anyhow::{bail, Context};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 
-use super::{looks_binary, SkipReason, Skipped};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use super::{looks_binary, Progress, ScanStats, SkipReason, Skipped, SourceOutcome};
+use crate::detect::Detector;
 
 /// What to walk and how.
 #[derive(Debug, Clone)]
@@ -248,4 +253,45 @@ fn read_file(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), SkipReason>
         });
     }
     Ok(())
+}
+
+/// Scans files and folders on disk.
+pub fn scan_files(
+    detector: &Detector,
+    opts: &FsOptions,
+    progress: &dyn Progress,
+) -> anyhow::Result<SourceOutcome> {
+    let started = Instant::now();
+    let findings = Mutex::new(Vec::new());
+    let skipped = Mutex::new(Vec::new());
+    let files = AtomicU64::new(0);
+    let bytes = AtomicU64::new(0);
+    walk(opts, || {
+        let mut scratch = detector.new_scratch();
+        let (findings, skipped, files, bytes) = (&findings, &skipped, &files, &bytes);
+        move |event: FsEvent<'_>| match event {
+            FsEvent::File(blob) => {
+                let found = detector.detect(blob.data, blob.path, &mut scratch);
+                if !found.is_empty() {
+                    findings.lock().expect("findings lock").extend(found);
+                }
+                files.fetch_add(1, Ordering::Relaxed);
+                bytes.fetch_add(blob.data.len() as u64, Ordering::Relaxed);
+                progress.file_done(blob.data.len() as u64);
+            }
+            FsEvent::Skipped(s) => skipped.lock().expect("skipped lock").push(s),
+        }
+    })?;
+    let mut outcome = SourceOutcome {
+        findings: findings.into_inner().expect("findings lock"),
+        skipped: skipped.into_inner().expect("skipped lock"),
+        stats: ScanStats {
+            files_scanned: files.into_inner(),
+            bytes_scanned: bytes.into_inner(),
+            ..ScanStats::default()
+        },
+        ..SourceOutcome::default()
+    };
+    outcome.finish(started);
+    Ok(outcome)
 }

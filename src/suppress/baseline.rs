@@ -156,6 +156,8 @@ mod tests {
             line_text: String::new(),
             fingerprint: fp.to_string().repeat(32),
             commit: None,
+            file_kind: None,
+            decoded: None,
             allowed_inline: None,
             verification: None,
         }

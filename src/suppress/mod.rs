@@ -5,8 +5,8 @@
 //!
 //! 1. **config**: the config's allow regexes and stopwords (and, for git sources, its path
 //!    excludes). This is detection tuning: it stays on under `--no-suppress`, but is counted.
-//! 2. **inline**: an allow comment on the finding's line or right above it ([`inline`]; the
-//!    detector marks the finding, since only it has the text).
+//! 2. **inline**: an allow comment on the finding's line or right above it (`crate::detect::allow_marker`;
+//!    the detector marks the finding, since only it has the text).
 //! 3. **ignore file**: the finding's fingerprint is in `.leakhoundignore` ([`ignore_file`]).
 //! 4. **baseline**: the finding's fingerprint is in the `--baseline` file ([`baseline`]).
 //!
@@ -16,18 +16,18 @@
 //! another mechanism also suppressed it): they are stale, or belong to a part of the tree that
 //! was not scanned.
 
+pub mod allow_list;
 pub mod baseline;
 pub mod ignore_file;
-pub mod inline;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::config::FindingFilter;
-use crate::scan::ScanOutcome;
+use crate::findings::Finding;
 use crate::sources::fs::BaseExcludes;
+use allow_list::FindingFilter;
 use baseline::Baseline;
 use ignore_file::IgnoreFile;
 
@@ -75,6 +75,13 @@ impl std::fmt::Display for UnusedIgnore {
     }
 }
 
+/// What the suppression stage did: its counts, and (if asked) the unused entries.
+#[derive(Debug, Default)]
+pub struct Suppression {
+    pub counts: SuppressedCounts,
+    pub unused: Option<Vec<UnusedIgnore>>,
+}
+
 /// Everything the suppression stage needs, loaded before the scan.
 #[derive(Debug, Default)]
 pub struct Suppressor {
@@ -92,28 +99,25 @@ pub struct Suppressor {
 }
 
 impl Suppressor {
-    /// Drops suppressed findings from `outcome`, and records the counts (and, if asked, the
-    /// unused entries) in it.
-    pub fn apply(&self, outcome: &mut ScanOutcome) {
+    /// Drops suppressed findings from `findings`, and tells what it dropped (and, if asked,
+    /// which entries matched nothing).
+    pub fn apply(&self, findings: &mut Vec<Finding>) -> Suppression {
         let mut counts = SuppressedCounts::default();
+        let mut unused = None;
 
-        let before = outcome.findings.len();
-        outcome.findings.retain(|f| {
+        let before = findings.len();
+        findings.retain(|f| {
             let excluded = self
                 .excludes
                 .as_ref()
                 .is_some_and(|e| e.is_excluded(std::path::Path::new(&f.path), false));
             !excluded && !self.filter.allows(f)
         });
-        counts.config = (before - outcome.findings.len()) as u64;
+        counts.config = (before - findings.len()) as u64;
 
         if self.report_unused {
-            let present: HashSet<&str> = outcome
-                .findings
-                .iter()
-                .map(|f| f.fingerprint.as_str())
-                .collect();
-            outcome.unused_ignores = Some(self.unused(&present));
+            let present: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+            unused = Some(self.unused(&present));
         }
 
         if self.enabled {
@@ -131,7 +135,7 @@ impl Suppressor {
                         .map(|e| e.fingerprint.to_ascii_lowercase())
                 })
                 .collect();
-            outcome.findings.retain(|f| {
+            findings.retain(|f| {
                 let counter = if f.allowed_inline.is_some() {
                     &mut counts.inline
                 } else if ignored.contains(f.fingerprint.as_str()) {
@@ -145,7 +149,7 @@ impl Suppressor {
                 false
             });
         }
-        outcome.suppressed = counts;
+        Suppression { counts, unused }
     }
 
     /// The entries of the ignore file and the baseline whose fingerprint is not in `present`.
@@ -186,8 +190,8 @@ impl Suppressor {
 mod tests {
     use super::*;
     use crate::findings::Finding;
+    use crate::findings::InlineAllow;
     use crate::rules::Severity;
-    use inline::InlineAllow;
 
     fn finding(fp: char, path: &str, allowed: Option<InlineAllow>) -> Finding {
         Finding {
@@ -204,21 +208,20 @@ mod tests {
             line_text: String::new(),
             fingerprint: fp.to_string().repeat(32),
             commit: None,
+            file_kind: None,
+            decoded: None,
             allowed_inline: allowed,
             verification: None,
         }
     }
 
-    fn outcome() -> ScanOutcome {
-        ScanOutcome {
-            findings: vec![
-                finding('a', "x", Some(InlineAllow::Positional)),
-                finding('b', "x", None),
-                finding('c', "vendor/y", None),
-                finding('d', "x", None),
-            ],
-            ..ScanOutcome::default()
-        }
+    fn findings() -> Vec<Finding> {
+        vec![
+            finding('a', "x", Some(InlineAllow::Positional)),
+            finding('b', "x", None),
+            finding('c', "vendor/y", None),
+            finding('d', "x", None),
+        ]
     }
 
     fn suppressor(enabled: bool) -> Suppressor {
@@ -247,11 +250,11 @@ mod tests {
 
     #[test]
     fn each_mechanism_counts() {
-        let mut o = outcome();
-        suppressor(true).apply(&mut o);
-        assert!(o.findings.is_empty());
+        let mut findings = findings();
+        let done = suppressor(true).apply(&mut findings);
+        assert!(findings.is_empty());
         assert_eq!(
-            o.suppressed,
+            done.counts,
             SuppressedCounts {
                 inline: 1,
                 ignore_file: 1,
@@ -259,7 +262,7 @@ mod tests {
                 config: 1
             }
         );
-        let unused = o.unused_ignores.unwrap();
+        let unused = done.unused.unwrap();
         assert_eq!(unused.len(), 1);
         assert_eq!(unused[0].fingerprint, "e".repeat(32));
         assert_eq!(unused[0].line, Some(2));
@@ -267,10 +270,10 @@ mod tests {
 
     #[test]
     fn no_suppress_keeps_all_but_config() {
-        let mut o = outcome();
-        suppressor(false).apply(&mut o);
-        assert_eq!(o.findings.len(), 3);
-        assert_eq!(o.suppressed.total(), 1);
-        assert_eq!(o.suppressed.config, 1);
+        let mut findings = findings();
+        let done = suppressor(false).apply(&mut findings);
+        assert_eq!(findings.len(), 3);
+        assert_eq!(done.counts.total(), 1);
+        assert_eq!(done.counts.config, 1);
     }
 }

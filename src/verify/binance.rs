@@ -331,7 +331,7 @@ fn live(map: &serde_json::Map<String, Value>, signer_kind: &str, now_ms: u64) ->
     if let Some(ms) = created_ms {
         v.identity.insert(
             "created".into(),
-            crate::sources::git::iso8601_utc((ms / 1000) as i64),
+            crate::time::iso8601_utc((ms / 1000) as i64),
         );
     }
     v

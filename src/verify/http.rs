@@ -1,6 +1,6 @@
 //! The one HTTP client verification uses, hardened so a scanned file can never steer it.
 //!
-//! - Hosts are constants ([`Provider::host`]); a request names only a provider and one of the
+//! - Hosts are constants ([`host`]); a request names only a provider and one of the
 //!   fixed [`ENDPOINTS`], never a URL, so neither a rule, a config file nor a scanned secret can
 //!   add a host or an endpoint. There is no field for it anywhere.
 //! - Only GET, or POST on an endpoint that the provider documents as read-only (AWS STS
@@ -18,6 +18,17 @@ use std::time::Duration;
 use super::Provider;
 
 /// Connect timeout: providers answer fast; a hanging connect is an answer too (indeterminate).
+/// The only host each provider's requests go to (HTTPS, port 443).
+pub const fn host(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Binance => "api.binance.com",
+        Provider::Aws => "sts.amazonaws.com",
+        Provider::Github => "api.github.com",
+        Provider::Slack => "slack.com",
+        Provider::Stripe => "api.stripe.com",
+    }
+}
+
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Whole-request timeout.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -247,7 +258,7 @@ impl BaseUrl {
     pub fn production(provider: Provider) -> BaseUrl {
         BaseUrl {
             https: true,
-            authority: provider.host().to_string(),
+            authority: host(provider).to_string(),
         }
     }
 
@@ -260,7 +271,7 @@ impl BaseUrl {
     }
 
     pub fn is_production(&self) -> bool {
-        self.https && Provider::ALL.iter().any(|p| p.host() == self.authority)
+        self.https && Provider::ALL.iter().any(|p| host(*p) == self.authority)
     }
 }
 
@@ -532,7 +543,7 @@ mod tests {
         for p in Provider::ALL {
             let base = BaseUrl::production(p);
             assert!(base.https && base.origin().starts_with("https://"));
-            assert!(!p.host().contains(['/', ':', '@']));
+            assert!(!host(p).contains(['/', ':', '@']));
         }
         let posts: Vec<(Provider, &str)> = ENDPOINTS
             .iter()

@@ -5,52 +5,7 @@
 //! though every Binance secret is a critical finding. All advice text lives here, in one place,
 //! so reports, SARIF and docs say the same thing.
 
-use serde::Serialize;
-
-/// How dangerous a live credential is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RiskLevel {
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl RiskLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RiskLevel::Low => "low",
-            RiskLevel::Medium => "medium",
-            RiskLevel::High => "high",
-            RiskLevel::Critical => "critical",
-        }
-    }
-
-    /// A CVSS-like score for SARIF's `security-severity` property (GitHub code scanning maps
-    /// >= 9.0 to critical, >= 7.0 to high, >= 4.0 to medium).
-    pub fn security_severity(self) -> f64 {
-        match self {
-            RiskLevel::Low => 3.0,
-            RiskLevel::Medium => 5.5,
-            RiskLevel::High => 8.0,
-            RiskLevel::Critical => 9.5,
-        }
-    }
-}
-
-impl std::fmt::Display for RiskLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A risk level and what to do about it, most urgent first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Assessment {
-    pub level: RiskLevel,
-    pub advice: Vec<String>,
-}
+pub use crate::findings::verification::{Assessment, RiskLevel};
 
 /// Keys older than this should be rotated whatever they can do.
 pub const ROTATE_AFTER_DAYS: u64 = 90;

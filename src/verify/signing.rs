@@ -24,10 +24,7 @@ use sha2::{Digest, Sha256};
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::encoding::hex;
 
 /// Raw HMAC-SHA256 of `msg` under `key`.
 pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
@@ -249,7 +246,7 @@ impl SigV4<'_> {
 
 /// `20150830T123600Z` for `secs` since the Unix epoch (UTC).
 pub fn amz_date(secs: i64) -> String {
-    crate::sources::git::iso8601_utc(secs).replace(['-', ':'], "")
+    crate::time::iso8601_utc(secs).replace(['-', ':'], "")
 }
 
 #[cfg(test)]

@@ -25,11 +25,12 @@ use gix::ObjectId;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{is_lfs_pointer, iso8601_utc, open_repo};
+use super::{is_lfs_pointer, open_repo, read_blob};
 use crate::detect::Detector;
 use crate::findings::{CommitInfo, Finding};
-use crate::scan::{Progress, ScanOutcome};
-use crate::sources::{looks_binary, SkipReason, Skipped};
+use crate::sources::{Progress, SourceOutcome};
+use crate::sources::{SkipReason, Skipped};
+use crate::time::iso8601_utc;
 
 /// What part of the history to scan.
 #[derive(Debug, Clone, Default)]
@@ -94,7 +95,7 @@ pub fn scan_history(
     detector: &Detector,
     opts: &HistoryOptions,
     progress: &dyn Progress,
-) -> anyhow::Result<(ScanOutcome, HistoryStats)> {
+) -> anyhow::Result<(SourceOutcome, HistoryStats)> {
     let started = Instant::now();
     let repo = open_repo(&opts.repo)?;
     let mut stats = HistoryStats {
@@ -248,10 +249,10 @@ pub fn scan_history(
         }
     }
 
-    let mut outcome = ScanOutcome {
+    let mut outcome = SourceOutcome {
         findings,
         skipped,
-        ..ScanOutcome::default()
+        ..SourceOutcome::default()
     };
     outcome.stats.files_scanned = stats.blobs_scanned;
     outcome.stats.bytes_scanned = bytes_scanned;
@@ -450,30 +451,12 @@ fn scan_blob(
     path: &str,
     max_size: u64,
 ) -> BlobOutcome {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        BlobOutcome::Skipped(SkipReason::Unreadable {
-            error: format!("object {id}: {e}"),
-        })
-    };
-    match repo.find_header(id) {
-        Ok(h) if h.size() > max_size => {
-            return BlobOutcome::Skipped(SkipReason::TooLarge {
-                size: h.size(),
-                limit: max_size,
-            });
-        }
-        Ok(_) => {}
-        Err(e) => return unreadable(&e),
-    }
-    let data = match repo.objects.find_blob(&id, buf) {
-        Ok(blob) => blob.data,
-        Err(e) => return unreadable(&e),
+    let data = match read_blob(repo, id, max_size, buf) {
+        Ok(data) => data,
+        Err(reason) => return BlobOutcome::Skipped(reason),
     };
     if is_lfs_pointer(data) {
         return BlobOutcome::Lfs;
-    }
-    if looks_binary(data) {
-        return BlobOutcome::Skipped(SkipReason::Binary);
     }
     let found = detector.detect(data, path, scratch);
     let bytes = data.len() as u64;

@@ -3,13 +3,15 @@
 
 pub mod history;
 pub mod index_diff;
+pub mod push;
 pub mod staged;
-mod time;
 
 use anyhow::Context;
+use gix::objs::FindExt;
+use gix::ObjectId;
 use std::path::Path;
 
-pub use time::{iso8601_utc, parse_since};
+use super::{looks_binary, SkipReason};
 
 /// Git-specific counts of a scan, shown as `stats.git` in JSON.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -32,4 +34,31 @@ pub fn open_repo(path: &Path) -> anyhow::Result<gix::Repository> {
 /// True for a Git LFS pointer file: the content lives on an LFS server, not in the repo.
 pub fn is_lfs_pointer(data: &[u8]) -> bool {
     data.len() < 1024 && data.starts_with(b"version https://git-lfs.github.com/spec/v1")
+}
+
+/// Reads blob `id` into `buf`: its bytes, or why it is not scanned (larger than `max`, binary,
+/// or unreadable: a missing or corrupt object is a skip with its reason, never an error). The
+/// size comes from the object header first, so an oversized blob is never decompressed.
+pub fn read_blob<'a>(
+    repo: &gix::Repository,
+    id: ObjectId,
+    max: u64,
+    buf: &'a mut Vec<u8>,
+) -> Result<&'a [u8], SkipReason> {
+    let unreadable = |e: &dyn std::fmt::Display| SkipReason::Unreadable {
+        error: format!("object {id}: {e}"),
+    };
+    let size = repo.find_header(id).map_err(|e| unreadable(&e))?.size();
+    if size > max {
+        return Err(SkipReason::TooLarge { size, limit: max });
+    }
+    let data = repo
+        .objects
+        .find_blob(&id, buf)
+        .map_err(|e| unreadable(&e))?
+        .data;
+    if looks_binary(data) {
+        return Err(SkipReason::Binary);
+    }
+    Ok(data)
 }

@@ -14,15 +14,14 @@ use std::path::Path;
 use std::time::Instant;
 
 use gix::bstr::ByteSlice;
-use gix::objs::FindExt;
 use gix::ObjectId;
 
 use super::index_diff::{diff_index_to_head, StagedFile};
-use super::{is_lfs_pointer, open_repo};
+use super::{is_lfs_pointer, open_repo, read_blob};
 use crate::detect::Detector;
 use crate::findings::Finding;
-use crate::scan::ScanOutcome;
-use crate::sources::{looks_binary, SkipReason, Skipped};
+use crate::sources::Skipped;
+use crate::sources::SourceOutcome;
 
 /// Staged-scan counts, in the JSON `stats.git` object.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -37,7 +36,7 @@ pub fn scan_staged(
     detector: &Detector,
     dir: &Path,
     max_size: u64,
-) -> anyhow::Result<(ScanOutcome, StagedStats)> {
+) -> anyhow::Result<(SourceOutcome, StagedStats)> {
     let started = Instant::now();
     let repo = open_repo(dir)?;
     let index = repo.index_or_empty()?;
@@ -114,39 +113,15 @@ pub fn scan_staged(
         };
         findings.extend(kept);
     }
-    let mut outcome = ScanOutcome {
+    let mut outcome = SourceOutcome {
         findings,
         skipped,
-        ..ScanOutcome::default()
+        ..SourceOutcome::default()
     };
     outcome.stats.files_scanned = stats.staged_files;
     outcome.stats.bytes_scanned = bytes;
     outcome.finish(started);
     Ok((outcome, stats))
-}
-
-fn read_blob<'a>(
-    repo: &gix::Repository,
-    id: ObjectId,
-    max: u64,
-    buf: &'a mut Vec<u8>,
-) -> Result<&'a [u8], SkipReason> {
-    let unreadable = |e: &dyn std::fmt::Display| SkipReason::Unreadable {
-        error: format!("object {id}: {e}"),
-    };
-    let size = repo.find_header(id).map_err(|e| unreadable(&e))?.size();
-    if size > max {
-        return Err(SkipReason::TooLarge { size, limit: max });
-    }
-    let data = repo
-        .objects
-        .find_blob(&id, buf)
-        .map_err(|e| unreadable(&e))?
-        .data;
-    if looks_binary(data) {
-        return Err(SkipReason::Binary);
-    }
-    Ok(data)
 }
 
 /// 1-based numbers of the lines of `new` whose content is not a line of `old` (each old line

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use super::RuleSet;
-use crate::detect::Detector;
+use super::Detector;
+use crate::rules::RuleSet;
 
 /// One failed example.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,8 @@ pub fn check_rules(
         }
         for ex in &rule.examples {
             report.examples_checked += 1;
-            let found = detector.detect(ex.text.as_bytes(), "example", &mut scratch);
+            let path = ex.path.as_deref().unwrap_or("example");
+            let found = detector.detect(ex.text.as_bytes(), path, &mut scratch);
             // A companion part (a key, a passphrase) is usually reported attached to its
             // secret's finding rather than on its own: either way counts.
             let as_part = found.iter().any(|f| {
@@ -103,9 +104,11 @@ pub fn check_rules(
                 }
             }
         }
-        for text in &rule.counter_examples {
+        for counter in &rule.counter_examples {
             report.examples_checked += 1;
-            let found = detector.detect(text.as_bytes(), "counter-example", &mut scratch);
+            let text = counter.text();
+            let path = counter.path().unwrap_or("counter-example");
+            let found = detector.detect(text.as_bytes(), path, &mut scratch);
             let as_finding = found
                 .iter()
                 .find(|f| f.rule_id == rule.id)

@@ -34,18 +34,23 @@
 //! file of the machine into a CI log through a parse error. Auditors can skip a discovered
 //! config with `--no-config`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use regex::bytes::Regex;
 use serde::{Deserialize, Deserializer};
 
-use crate::findings::Finding;
 use crate::report::Format;
 use crate::rules::schema::RuleSpec;
 use crate::rules::{compile_specs, load_path, Rule, RuleSet};
+use crate::suppress::allow_list::FindingFilter;
+
+mod setup;
+mod size;
+
+pub use setup::*;
+pub use size::{parse_size, MAX_SIZE};
 
 /// The config file's name at the scanned root.
 pub const CONFIG_FILE_NAME: &str = ".leakhound.toml";
@@ -108,15 +113,19 @@ fn size<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
             f.write_str("a number of bytes, or a size such as \"512K\", \"10M\" or \"1G\"")
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            if v > MAX_SIZE {
+                return Err(E::custom(format!(
+                    "max_file_size {v} is too large (at most 1T)"
+                )));
+            }
             Ok(Some(v))
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            u64::try_from(v)
-                .map(Some)
-                .map_err(|_| E::custom("max_file_size cannot be negative"))
+            let v = u64::try_from(v).map_err(|_| E::custom("max_file_size cannot be negative"))?;
+            self.visit_u64(v)
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            crate::cli::parse_size(v).map(Some).map_err(E::custom)
+            parse_size(v).map(Some).map_err(E::custom)
         }
     }
     d.deserialize_any(SizeVisitor)
@@ -184,8 +193,7 @@ impl Config {
                 .add_line(None, glob)
                 .with_context(|| format!("{origin}: exclude: bad glob {glob:?}"))?;
         }
-        let filter =
-            FindingFilter::compile(&file.allow).with_context(|| format!("{origin}: [allow]"))?;
+        let filter = compile_filter(&file.allow).with_context(|| format!("{origin}: [allow]"))?;
         Ok(Config {
             path: path.to_path_buf(),
             format,
@@ -231,7 +239,7 @@ impl Config {
                 );
             }
         }
-        for id in self.filter.per_rule.keys() {
+        for id in self.filter.rule_ids() {
             if !known(id)? {
                 bail!("{origin}: [allow.rules.{id}]: there is no rule {id:?} (see `leakhound rules list`)");
             }
@@ -290,118 +298,25 @@ fn inside(dir: &Path, rel: &str) -> anyhow::Result<PathBuf> {
 
 /// A report format by name, as `--format` spells it.
 fn parse_format(name: &str) -> Result<Format, String> {
-    use clap::ValueEnum;
-    Format::from_str(name, false).map_err(|_| {
-        let known: Vec<String> = Format::value_variants()
-            .iter()
-            .filter_map(|v| v.to_possible_value())
-            .map(|p| p.get_name().to_string())
-            .collect();
-        format!("unknown format {name:?} (expected {})", known.join(", "))
-    })
+    name.parse()
 }
 
-/// Compiled allow lists: values a config says are not secrets.
-#[derive(Debug, Default)]
-pub struct FindingFilter {
-    global: Allow,
-    per_rule: HashMap<String, Allow>,
-}
-
-/// One allow list, compiled.
-#[derive(Debug, Default)]
-struct Allow {
-    regexes: Vec<Regex>,
-    /// Lower-cased.
-    stopwords: Vec<String>,
-}
-
-impl Allow {
-    fn compile(regexes: &[String], stopwords: &[String]) -> anyhow::Result<Allow> {
-        let regexes = regexes
-            .iter()
-            .map(|r| {
-                regex::bytes::RegexBuilder::new(r)
-                    .unicode(false)
-                    .build()
-                    .with_context(|| format!("bad regex {r:?}"))
-            })
-            .collect::<anyhow::Result<_>>()?;
-        if stopwords.iter().any(|s| s.is_empty()) {
-            bail!("a stopword is empty (it would allow every finding)");
-        }
-        Ok(Allow {
-            regexes,
-            stopwords: stopwords.iter().map(|s| s.to_ascii_lowercase()).collect(),
-        })
-    }
-
-    fn matches(&self, secret: &str) -> bool {
-        if self.regexes.iter().any(|r| r.is_match(secret.as_bytes())) {
-            return true;
-        }
-        if self.stopwords.is_empty() {
-            return false;
-        }
-        let lower = secret.to_ascii_lowercase();
-        self.stopwords.iter().any(|w| lower.contains(w.as_str()))
-    }
-
-    fn is_empty(&self) -> bool {
-        self.regexes.is_empty() && self.stopwords.is_empty()
-    }
-}
-
-impl FindingFilter {
-    fn compile(table: &AllowTable) -> anyhow::Result<FindingFilter> {
-        let global = Allow::compile(&table.regexes, &table.stopwords)?;
-        let per_rule = table
-            .rules
-            .iter()
-            .map(|(id, list)| {
-                Allow::compile(&list.regexes, &list.stopwords)
-                    .with_context(|| format!("rules.{id}"))
-                    .map(|a| (id.clone(), a))
-            })
-            .collect::<anyhow::Result<_>>()?;
-        Ok(FindingFilter { global, per_rule })
-    }
-
-    /// True when the config says this finding's secret is not a secret: it matches a global
-    /// allow regex or stopword, or one of its rule's.
-    pub fn allows(&self, f: &Finding) -> bool {
-        self.global.matches(&f.secret)
-            || self
-                .per_rule
-                .get(&f.rule_id)
-                .is_some_and(|a| a.matches(&f.secret))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.global.is_empty() && self.per_rule.values().all(Allow::is_empty)
-    }
-
-    /// Counts for `config check`: (regexes, stopwords, rules with their own list).
-    pub fn sizes(&self) -> (usize, usize, usize) {
-        let regexes = self.global.regexes.len()
-            + self
-                .per_rule
-                .values()
-                .map(|a| a.regexes.len())
-                .sum::<usize>();
-        let stopwords = self.global.stopwords.len()
-            + self
-                .per_rule
-                .values()
-                .map(|a| a.stopwords.len())
-                .sum::<usize>();
-        (regexes, stopwords, self.per_rule.len())
-    }
+/// The config's `[allow]` table, compiled for the suppression stage.
+fn compile_filter(table: &AllowTable) -> anyhow::Result<FindingFilter> {
+    let per_rule = table.rules.iter().map(|(id, list)| {
+        (
+            id.as_str(),
+            list.regexes.as_slice(),
+            list.stopwords.as_slice(),
+        )
+    });
+    FindingFilter::compile(&table.regexes, &table.stopwords, per_rule)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::findings::Finding;
 
     fn parse(text: &str) -> anyhow::Result<Config> {
         Config::parse(text, Path::new("cfg/.leakhound.toml"), Path::new("."))
@@ -469,6 +384,8 @@ mod tests {
             line_text: String::new(),
             fingerprint: String::new(),
             commit: None,
+            file_kind: None,
+            decoded: None,
             allowed_inline: None,
             verification: None,
         };

@@ -25,14 +25,7 @@
 
 use memchr::memmem;
 
-/// How an inline comment allows a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InlineAllow {
-    /// A plain marker: allows whatever is found on its line, even after the secret changes.
-    Positional,
-    /// `leakhound:allow <prefix>`: allows only the finding whose fingerprint has that prefix.
-    Pinned,
-}
+pub use crate::findings::InlineAllow;
 
 /// Shortest fingerprint prefix a pinned marker accepts: 8 hex digits (32 bits) cannot match a
 /// changed secret by accident, and shorter hex-looking words ("bad", "cafe") stay words.

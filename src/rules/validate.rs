@@ -3,6 +3,8 @@
 //! A checksum turns a regex match into near-certainty: a random 36-character string that
 //! happens to start with `ghp_` fails GitHub's CRC32 with probability 1 - 2^-32.
 
+use crate::encoding::base62;
+
 /// A named structural check; see the table in `rules/README.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Validator {
@@ -26,22 +28,6 @@ impl Validator {
             Validator::GithubChecksum => github_checksum_ok(secret),
         }
     }
-}
-
-const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-/// Base62 of `n`, left-padded with '0' to `width` characters.
-pub fn base62(mut n: u64, width: usize) -> String {
-    let mut digits = Vec::with_capacity(width);
-    while n > 0 {
-        digits.push(BASE62[(n % 62) as usize]);
-        n /= 62;
-    }
-    while digits.len() < width {
-        digits.push(b'0');
-    }
-    digits.reverse();
-    String::from_utf8(digits).expect("base62 digits are ASCII")
 }
 
 fn github_checksum_ok(secret: &[u8]) -> bool {
@@ -75,12 +61,5 @@ mod tests {
         altered[10] = if altered[10] == b'a' { b'b' } else { b'a' };
         assert!(!Validator::GithubChecksum.check(&altered));
         assert!(!Validator::GithubChecksum.check(b"ghp_short"));
-    }
-
-    #[test]
-    fn base62_pads_and_encodes() {
-        assert_eq!(base62(0, 6), "000000");
-        assert_eq!(base62(61, 2), "0z");
-        assert_eq!(base62(62, 2), "10");
     }
 }
