@@ -1,5 +1,6 @@
 //! Embeds every `rules/*.toml` rule file in the binary, so a new rule file cannot be forgotten
-//! in a hand-kept list. `filters.toml` is embedded separately by `src/detect/filters.rs`.
+//! in a hand-kept list. `filters.toml` and `published-samples.toml` are data
+//! for the global filters, embedded separately by `src/detect/filters.rs`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,7 +12,7 @@ fn main() {
         .expect("rules/ folder")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml") && n != "filters.toml")
+        .filter(|n| n.ends_with(".toml") && n != "filters.toml" && n != "published-samples.toml")
         .collect();
     names.sort();
     let mut out = String::from("/// (file name, contents) of every builtin rule file.\npub const FILES: &[(&str, &str)] = &[\n");

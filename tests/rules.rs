@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use leakhound::detect::check::check_rules;
+use leakhound::detect::Detector;
 use leakhound::rules::RuleSet;
 
 fn builtin() -> Arc<RuleSet> {
@@ -138,5 +139,37 @@ fn every_builtin_regex_compiles() {
         if let Err(e) = r.pattern.get() {
             panic!("{}: {e}", r.id);
         }
+    }
+}
+
+/// Every entry of `rules/published-samples.toml` is dropped when a rule finds it, and counted.
+#[test]
+fn published_samples_are_dropped_and_counted() {
+    use leakhound::detect::filters::PublishedSamples;
+    let samples = PublishedSamples::builtin().samples;
+    assert!(samples.len() >= 9, "{} samples", samples.len());
+    let detector = Detector::new(Arc::new(RuleSet::builtin().unwrap())).unwrap();
+    let mut scratch = detector.new_scratch();
+    for sample in &samples {
+        let before = detector.published_samples_dropped();
+        assert!(!sample.source.is_empty() && !sample.provider.is_empty());
+        // Each sample in the shape a leak would have: assigned to its provider's usual name.
+        let p = sample.provider.to_uppercase();
+        let v = &sample.value;
+        let text = format!(
+            "{p}_ACCESS_KEY_ID={v}\n{p}_SECRET_ACCESS_KEY={v}\n{p}_API_KEY={v}\n{p}_SECRET_KEY={v}\nAuthorization: Bearer {v}\n"
+        );
+        let found = detector.detect(text.as_bytes(), "config/settings.env", &mut scratch);
+        assert!(
+            found.iter().all(|f| f.secret != sample.value),
+            "published sample of {} reported: {:?}",
+            sample.provider,
+            found.iter().map(|f| &f.rule_id).collect::<Vec<_>>()
+        );
+        assert!(
+            detector.published_samples_dropped() > before,
+            "the {} sample was not dropped as a published sample (no rule matched it?)",
+            sample.provider
+        );
     }
 }

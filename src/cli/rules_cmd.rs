@@ -9,7 +9,7 @@ use super::args::{ListFormat, RulesArgs, RulesCommand};
 use super::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::config::load_rules;
 use crate::detect::check::check_rules;
-use crate::rules::{load_path, RuleSet};
+use crate::rules::{load_path, Rule, RuleSet};
 
 #[derive(Serialize)]
 struct RuleInfo<'a> {
@@ -29,6 +29,34 @@ struct RuleInfo<'a> {
     references: &'a [String],
     tags: &'a [String],
     origin: &'a str,
+    family: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file_kind: Option<&'a str>,
+}
+
+/// The provider family a rule belongs to: the name of the file that defines it
+/// (`builtin:rules/aws.toml` → `aws`).
+fn family(rule: &Rule) -> &str {
+    let file = rule
+        .origin
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(&rule.origin);
+    file.strip_suffix(".toml").unwrap_or(file)
+}
+
+/// What kind of detector a rule is, for the catalogue.
+fn kind(rule: &Rule) -> &'static str {
+    if rule.file_kind.is_some() {
+        "credential-file"
+    } else if rule.fallback {
+        "generic"
+    } else if rule.is_companion_part() {
+        "part"
+    } else {
+        "token"
+    }
 }
 
 pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
@@ -66,23 +94,44 @@ fn list(set: &RuleSet, format: ListFormat) -> anyhow::Result<()> {
                     references: &r.references,
                     tags: &r.tags,
                     origin: &r.origin,
+                    family: family(r),
+                    kind: kind(r),
+                    file_kind: r.file_kind.as_deref(),
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut out, &infos)?;
             writeln!(out)?;
         }
         ListFormat::Text => {
-            let width = set.rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            // Grouped by provider family, families in name order, rules in file order.
+            let mut families: Vec<(&str, Vec<&Rule>)> = Vec::new();
             for r in set.rules() {
-                writeln!(
-                    out,
-                    "{:<width$}  {:<8}  {}",
-                    r.id,
-                    r.severity.as_str(),
-                    r.name
-                )?;
+                match families.iter_mut().find(|(f, _)| *f == family(r)) {
+                    Some((_, rules)) => rules.push(r),
+                    None => families.push((family(r), vec![r])),
+                }
             }
-            writeln!(out, "{} rules", set.len())?;
+            families.sort_by_key(|(f, _)| *f);
+            let width = set.rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            for (name, rules) in &families {
+                writeln!(out, "{name} ({})", rules.len())?;
+                for r in rules {
+                    writeln!(
+                        out,
+                        "  {:<width$}  {:<8}  {:<15}  {}",
+                        r.id,
+                        r.severity.as_str(),
+                        kind(r),
+                        r.name
+                    )?;
+                }
+            }
+            writeln!(
+                out,
+                "{} rules in {} provider families",
+                set.len(),
+                families.len()
+            )?;
         }
     }
     out.flush()?;

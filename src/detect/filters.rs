@@ -9,6 +9,31 @@ use serde::Deserialize;
 use std::collections::HashSet;
 
 const BUILTIN: &str = include_str!("../../rules/filters.toml");
+const PUBLISHED_SAMPLES: &str = include_str!("../../rules/published-samples.toml");
+
+/// `rules/published-samples.toml`: keys vendors publish in docs and SDK samples.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedSamples {
+    pub samples: Vec<PublishedSample>,
+}
+
+/// One published sample key, with where its vendor publishes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedSample {
+    pub value: String,
+    pub provider: String,
+    pub source: String,
+}
+
+impl PublishedSamples {
+    /// The list shipped in `rules/published-samples.toml`.
+    pub fn builtin() -> PublishedSamples {
+        toml::from_str(PUBLISHED_SAMPLES)
+            .expect("rules/published-samples.toml is valid (checked by tests)")
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -17,8 +42,6 @@ struct FilterFile {
     placeholder_words: Vec<String>,
     #[serde(default)]
     placeholder_patterns: Vec<PatternSpec>,
-    #[serde(default)]
-    known_examples: Vec<String>,
     runs: Option<RunSpec>,
 }
 
@@ -42,7 +65,8 @@ struct RunSpec {
 pub enum FilterReason {
     PlaceholderWord(String),
     PlaceholderPattern(String),
-    KnownExample,
+    /// A key its vendor publishes in docs or SDK samples (`rules/published-samples.toml`).
+    PublishedSample,
     RepeatedRun,
     SequentialRun,
 }
@@ -53,7 +77,7 @@ pub struct Filters {
     words: Vec<String>,
     word_matcher: Option<AhoCorasick>,
     patterns: Vec<(String, Regex)>,
-    known_examples: HashSet<Vec<u8>>,
+    published_samples: HashSet<Vec<u8>>,
     runs: Option<RunSpec>,
 }
 
@@ -90,19 +114,24 @@ impl Filters {
             words: file.placeholder_words,
             word_matcher,
             patterns,
-            known_examples: file
-                .known_examples
+            published_samples: PublishedSamples::builtin()
+                .samples
                 .into_iter()
-                .map(String::into_bytes)
+                .map(|s| s.value.into_bytes())
                 .collect(),
             runs: file.runs,
         })
     }
 
+    /// True when `secret` is a key its vendor publishes as a sample.
+    pub fn is_published_sample(&self, secret: &[u8]) -> bool {
+        self.published_samples.contains(secret)
+    }
+
     /// `Some(reason)` when `secret` is an obvious non-secret.
     pub fn reject(&self, secret: &[u8]) -> Option<FilterReason> {
-        if self.known_examples.contains(secret) {
-            return Some(FilterReason::KnownExample);
+        if self.published_samples.contains(secret) {
+            return Some(FilterReason::PublishedSample);
         }
         if let Some(m) = self.word_matcher.as_ref().and_then(|ac| ac.find(secret)) {
             return Some(FilterReason::PlaceholderWord(

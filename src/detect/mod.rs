@@ -18,6 +18,7 @@ pub mod keyword_window;
 mod link;
 pub mod matcher;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::findings::fingerprint::fingerprint;
@@ -36,6 +37,8 @@ pub struct Detector<M: Matcher = KeywordWindowMatcher> {
     rules: Arc<RuleSet>,
     matcher: M,
     filters: Filters,
+    /// Candidates dropped as published sample keys, over every blob this detector saw.
+    published_samples: AtomicU64,
 }
 
 /// Per-thread state of a [`Detector`].
@@ -52,6 +55,7 @@ impl Detector<KeywordWindowMatcher> {
             rules,
             matcher,
             filters: Filters::builtin(),
+            published_samples: AtomicU64::new(0),
         })
     }
 }
@@ -59,6 +63,12 @@ impl Detector<KeywordWindowMatcher> {
 impl<M: Matcher> Detector<M> {
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+
+    /// How many candidates were dropped because their vendor publishes them as samples
+    /// (`rules/published-samples.toml`): reported in the stats, never as findings.
+    pub fn published_samples_dropped(&self) -> u64 {
+        self.published_samples.load(Ordering::Relaxed)
     }
 
     pub fn new_scratch(&self) -> DetectorScratch<M> {
@@ -182,6 +192,15 @@ impl<M: Matcher> Detector<M> {
         }
         if rule.allow.iter().any(|a| a.is_match(secret)) {
             return false;
+        }
+        if self.filters.is_published_sample(secret) {
+            self.published_samples.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        // A token whose checksum validates is never a placeholder, whatever words it happens
+        // to contain (1 in ~15,000 random `ghp_` tokens contains `xxxx` or `lorem`).
+        if rule.validator.is_some() {
+            return true;
         }
         self.filters.reject(secret).is_none()
     }

@@ -247,6 +247,7 @@ pub fn summary(outcome: &ScanOutcome) -> String {
     if n == 0 {
         out += "; no secrets found";
         out += &suppressed_summary(&outcome.suppressed);
+        out += &published_summary(st.published_samples);
         return out;
     }
     let unique = unique_secrets(&outcome.findings);
@@ -274,7 +275,17 @@ pub fn summary(outcome: &ScanOutcome) -> String {
     out += ": ";
     out += &by_sev.join(", ");
     out += &suppressed_summary(&outcome.suppressed);
+    out += &published_summary(st.published_samples);
     out
+}
+
+/// `; 2 published sample keys ignored`, or nothing.
+fn published_summary(n: u64) -> String {
+    match n {
+        0 => String::new(),
+        1 => "; 1 published sample key ignored".to_string(),
+        n => format!("; {n} published sample keys ignored"),
+    }
 }
 
 /// `; 3 suppressed (1 inline, 2 ignore file)`, or nothing when nothing was suppressed.

@@ -292,6 +292,7 @@ pub fn scan_files(
         },
         ..SourceOutcome::default()
     };
+    outcome.stats.published_samples = detector.published_samples_dropped();
     outcome.finish(started);
     Ok(outcome)
 }

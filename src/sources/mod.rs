@@ -87,8 +87,15 @@ pub struct ScanStats {
     pub skipped_too_large: u64,
     #[serde(default)]
     pub skipped_unreadable: u64,
+    /// Candidates dropped because their vendor publishes them as samples.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub published_samples: u64,
     #[serde(with = "millis", rename = "elapsed_ms", default)]
     pub elapsed: Duration,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 mod millis {

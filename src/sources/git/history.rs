@@ -256,6 +256,7 @@ pub fn scan_history(
     };
     outcome.stats.files_scanned = stats.blobs_scanned;
     outcome.stats.bytes_scanned = bytes_scanned;
+    outcome.stats.published_samples = detector.published_samples_dropped();
     outcome.finish(started);
     // History order: oldest introduction first, then by place.
     outcome.findings.sort_by(|a, b| {

@@ -120,6 +120,7 @@ pub fn scan_staged(
     };
     outcome.stats.files_scanned = stats.staged_files;
     outcome.stats.bytes_scanned = bytes;
+    outcome.stats.published_samples = detector.published_samples_dropped();
     outcome.finish(started);
     Ok((outcome, stats))
 }
