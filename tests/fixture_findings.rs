@@ -51,3 +51,40 @@ fn findings_of(folder: &str) -> String {
 fn config_leaks() {
     insta::assert_snapshot!(findings_of("fixtures/config-leaks"));
 }
+
+/// The noise guard: `fixtures/noise/` is realistic clean code full of values that look random
+/// and are not secrets (lockfile integrity hashes, git ids, UUIDs, base64 images and fonts,
+/// source maps, test vectors, checksums, public keys and certificates, i18n strings, SQL with
+/// password columns, code that reads secrets from the environment, `.env.example`
+/// placeholders). Every rule runs against it, so a new rule that is noisy on such code fails
+/// here.
+#[test]
+fn noise_guard_stays_clean() {
+    let out = leakhound(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args([
+            "scan",
+            "fixtures/noise",
+            "--no-config",
+            "--no-ignore",
+            "--no-progress",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("leakhound runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}:{} {}", f["path"], f["line"], f["rule_id"]))
+        .collect();
+    assert!(
+        findings.is_empty(),
+        "noise in clean code:\n{}",
+        findings.join("\n")
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let files = report["stats"]["files_scanned"].as_u64().unwrap();
+    assert!(files >= 70, "only {files} files scanned");
+}
