@@ -1,7 +1,8 @@
 //! The findings of each synthetic leak fixture, as a reviewed list: which rule reports what, at
 //! which line, and how it was found. `fixtures/config-leaks/` holds config files, scripts,
-//! framework settings and dumps as real repositories leak them (fake values), with placeholder
-//! lines that must stay silent.
+//! framework settings and dumps as real repositories leak them, `fixtures/credential-files/`
+//! the credential files of known tools (fake values), with placeholder lines that must stay
+//! silent.
 
 mod common;
 
@@ -45,6 +46,15 @@ fn findings_of(folder: &str) -> String {
         lines.push(line);
     }
     lines.join("\n") + "\n"
+}
+
+/// `fixtures/credential-files/`: one synthetic file per credential-file format (netrc, pgpass,
+/// git-credentials, docker and npm configs, FTP/SFTP client configs, FileZilla, DBeaver,
+/// JetBrains, PuTTY, kubeconfig, Kubernetes Secrets, Terraform state, notebooks, ...), at the
+/// path a real tree would have it; the findings carry the `file_kind` their rule recognised.
+#[test]
+fn credential_files() {
+    insta::assert_snapshot!(findings_of("fixtures/credential-files"));
 }
 
 #[test]

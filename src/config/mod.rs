@@ -382,6 +382,7 @@ mod tests {
             secret: secret.into(),
             parts: Vec::new(),
             line_text: String::new(),
+            snippet_secrets: Vec::new(),
             fingerprint: String::new(),
             commit: None,
             file_kind: None,

@@ -18,13 +18,84 @@ pub struct PublishedSamples {
     pub samples: Vec<PublishedSample>,
 }
 
-/// One published sample key, with where its vendor publishes it.
+/// One published sample key, with where its vendor publishes it: the value itself, or its
+/// SHA-256 for real keys that are published on purpose (the repository carries no such key).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishedSample {
-    pub value: String,
+    pub value: Option<String>,
+    pub sha256: Option<String>,
+    /// With `sha256`: the value's length in bytes (only candidates of that length are hashed).
+    pub length: Option<usize>,
     pub provider: String,
     pub source: String,
+    pub note: Option<String>,
+}
+
+/// The published samples, ready to look up.
+#[derive(Debug, Default)]
+struct SampleSet {
+    values: HashSet<Vec<u8>>,
+    digests: HashSet<[u8; 32]>,
+    /// Lengths of the hashed values: a candidate of another length is never hashed.
+    digest_lengths: Vec<usize>,
+}
+
+impl SampleSet {
+    fn new(samples: Vec<PublishedSample>) -> Result<SampleSet, String> {
+        let mut set = SampleSet::default();
+        for s in samples {
+            match (s.value, s.sha256) {
+                (Some(v), None) => {
+                    set.values.insert(v.into_bytes());
+                }
+                (None, Some(hex)) => {
+                    let digest = decode_sha256(&hex).ok_or_else(|| {
+                        format!("published sample sha256 {hex:?} is not 64 hex digits")
+                    })?;
+                    let length = s.length.ok_or_else(|| {
+                        format!("published sample from {}: sha256 needs length", s.source)
+                    })?;
+                    set.digests.insert(digest);
+                    if !set.digest_lengths.contains(&length) {
+                        set.digest_lengths.push(length);
+                    }
+                }
+                _ => {
+                    return Err(format!(
+                        "published sample from {}: give value or sha256",
+                        s.source
+                    ))
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    fn contains(&self, secret: &[u8]) -> bool {
+        if self.values.contains(secret) {
+            return true;
+        }
+        if self.digests.is_empty() || !self.digest_lengths.contains(&secret.len()) {
+            return false;
+        }
+        use sha2::Digest as _;
+        let digest: [u8; 32] = sha2::Sha256::digest(secret).into();
+        self.digests.contains(&digest)
+    }
+}
+
+fn decode_sha256(hex: &str) -> Option<[u8; 32]> {
+    let bytes = hex.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks(2).enumerate() {
+        out[i] = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    }
+    Some(out)
 }
 
 impl PublishedSamples {
@@ -77,7 +148,7 @@ pub struct Filters {
     words: Vec<String>,
     word_matcher: Option<AhoCorasick>,
     patterns: Vec<(String, Regex)>,
-    published_samples: HashSet<Vec<u8>>,
+    published_samples: SampleSet,
     runs: Option<RunSpec>,
 }
 
@@ -114,11 +185,7 @@ impl Filters {
             words: file.placeholder_words,
             word_matcher,
             patterns,
-            published_samples: PublishedSamples::builtin()
-                .samples
-                .into_iter()
-                .map(|s| s.value.into_bytes())
-                .collect(),
+            published_samples: SampleSet::new(PublishedSamples::builtin().samples)?,
             runs: file.runs,
         })
     }
@@ -188,6 +255,26 @@ fn longest_run(s: &[u8], continues: impl Fn(u8, u8) -> bool) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashed_samples_match_only_their_exact_value() {
+        use sha2::Digest as _;
+        let key = format!("AIza{}", crate::fake::alnum(35, 7));
+        let hex = crate::encoding::hex(&sha2::Sha256::digest(key.as_bytes()));
+        let set = SampleSet::new(vec![PublishedSample {
+            value: None,
+            sha256: Some(hex),
+            length: Some(key.len()),
+            provider: "google".into(),
+            source: "test".into(),
+            note: None,
+        }])
+        .unwrap();
+        assert!(set.contains(key.as_bytes()));
+        let other = format!("AIza{}", crate::fake::alnum(35, 8));
+        assert!(!set.contains(other.as_bytes()));
+        assert!(!set.contains(&key.as_bytes()[1..]));
+    }
 
     #[test]
     fn builtin_table_parses() {

@@ -22,29 +22,41 @@ pub struct Linked {
     pub companions: Vec<Located>,
 }
 
+/// How many matches on each side of a primary are candidates for its parts.
+const MAX_LINK_CANDIDATES: usize = 256;
+
 fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-/// Of two specific (non-fallback) matches with the very same secret bytes, drops the less
-/// severe one (then the later rule), so one secret is one finding.
+/// Of specific (non-fallback) matches of different rules with the very same secret bytes,
+/// keeps one, so one secret is one finding: the rule that recognised the file's format
+/// (`file_kind`) first, then the more severe, then the earlier rule. Sorting makes this
+/// O(n log n) in the number of matches, so a blob with many findings stays fast.
 pub fn dedupe_same_secret(rules: &[Rule], raw: &mut Vec<RawMatch>) {
     if raw.len() < 2 {
         return;
     }
+    let rank = |m: &RawMatch| {
+        let r = &rules[m.rule];
+        (r.file_kind.is_some(), r.severity, std::cmp::Reverse(m.rule))
+    };
+    let mut order: Vec<usize> = (0..raw.len())
+        .filter(|&i| !rules[raw[i].rule].fallback)
+        .collect();
+    order.sort_by_key(|&i| (raw[i].secret.start, raw[i].secret.end));
     let mut keep = vec![true; raw.len()];
-    for i in 0..raw.len() {
-        for j in 0..raw.len() {
-            let (a, b) = (&raw[i], &raw[j]);
-            if i == j || !keep[j] || a.rule == b.rule || a.secret != b.secret {
-                continue;
-            }
-            let (ra, rb) = (&rules[a.rule], &rules[b.rule]);
-            if !ra.fallback
-                && !rb.fallback
-                && (ra.severity, std::cmp::Reverse(a.rule))
-                    < (rb.severity, std::cmp::Reverse(b.rule))
-            {
+    for group in order.chunk_by(|&a, &b| raw[a].secret == raw[b].secret) {
+        if group.len() < 2 {
+            continue;
+        }
+        let best = group
+            .iter()
+            .copied()
+            .max_by_key(|&i| rank(&raw[i]))
+            .expect("a group is not empty");
+        for &i in group {
+            if raw[i].rule != raw[best].rule {
                 keep[i] = false;
             }
         }
@@ -55,23 +67,32 @@ pub fn dedupe_same_secret(rules: &[Rule], raw: &mut Vec<RawMatch>) {
 
 /// Drops a `fallback` (generic) finding whose secret overlaps a secret that a specific rule
 /// reports: a primary, a standalone part, or a part attached to a primary. Runs after linking,
-/// so a part that is reported nowhere (an unattached passphrase) hides nothing.
+/// so a part that is reported nowhere (an unattached passphrase) hides nothing. The specific
+/// ranges are merged into sorted disjoint intervals and searched, so this is O(n log n).
 pub fn drop_shadowed_fallbacks(rules: &[Rule], linked: &mut Vec<Linked>) {
-    let specific: Vec<std::ops::Range<usize>> = linked
+    let mut specific: Vec<std::ops::Range<usize>> = linked
         .iter()
         .filter(|l| !rules[l.primary.m.rule].fallback)
         .flat_map(|l| std::iter::once(&l.primary).chain(&l.companions))
         .map(|x| x.m.secret.clone())
+        .filter(|r| !r.is_empty())
         .collect();
-    linked.retain(|l| {
-        !rules[l.primary.m.rule].fallback
-            || !specific.iter().any(|s| overlaps(s, &l.primary.m.secret))
-    });
+    specific.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(specific.len());
+    for r in specific {
+        match merged.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let shadowed = |s: &std::ops::Range<usize>| {
+        // The last merged interval starting before `s` ends is the only one that can overlap.
+        let i = merged.partition_point(|m| m.start < s.end);
+        i > 0 && overlaps(&merged[i - 1], s)
+    };
+    linked.retain(|l| !rules[l.primary.m.rule].fallback || !shadowed(&l.primary.m.secret));
 }
 
-/// Attaches companion parts (key, passphrase, ...) to the nearest primary secret of the same
-/// provider within [`LINK_MAX_LINES`]. Attached companions are not reported on their own;
-/// unattached ones are, unless their rule says `standalone = false`. `located` is sorted by
 /// position.
 pub fn link_parts(rules: &[Rule], located: Vec<Located>) -> Vec<Linked> {
     let mut attached = vec![false; located.len()];
@@ -83,7 +104,15 @@ pub fn link_parts(rules: &[Rule], located: Vec<Located>) -> Vec<Linked> {
         }
         // For each part name, the nearest companion of this provider (ties: the earlier one).
         let mut best: Vec<(&str, usize, usize)> = Vec::new(); // (part, distance, index)
-        for (c, cand) in located.iter().enumerate() {
+                                                              // `located` is in text order, so the candidates within LINK_MAX_LINES lines are one
+                                                              // slice; at most MAX_LINK_CANDIDATES on each side are looked at, which bounds the work
+                                                              // on a line holding thousands of matches.
+        let line = primary.pos.line;
+        let lo = located.partition_point(|l| l.pos.line + LINK_MAX_LINES < line);
+        let hi = located.partition_point(|l| l.pos.line <= line + LINK_MAX_LINES);
+        let lo = lo.max(p.saturating_sub(MAX_LINK_CANDIDATES));
+        let hi = hi.min(p + MAX_LINK_CANDIDATES + 1);
+        for (c, cand) in located.iter().enumerate().take(hi).skip(lo) {
             let crule = &rules[cand.m.rule];
             if !crule.is_companion_part() || crule.provider != prule.provider {
                 continue;

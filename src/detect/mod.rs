@@ -112,6 +112,18 @@ impl<M: Matcher> Detector<M> {
 
         let text =
             |r: &std::ops::Range<usize>| String::from_utf8_lossy(&blob[r.clone()]).into_owned();
+        // Every secret this blob reports (primaries, their parts, named groups), so that each
+        // snippet redacts all of them, not only its own finding's, and is never cut through one.
+        let mut secret_ranges: Vec<std::ops::Range<usize>> = linked
+            .iter()
+            .flat_map(|l| std::iter::once(&l.primary).chain(&l.companions))
+            .flat_map(|x| {
+                std::iter::once(x.m.secret.clone()).chain(x.m.groups.iter().map(|(_, r)| r.clone()))
+            })
+            .filter(|r| !r.is_empty())
+            .collect();
+        secret_ranges.sort_by_key(|r| (r.start, r.end));
+        secret_ranges.dedup();
         let mut findings = Vec::with_capacity(linked.len());
         for item in linked {
             let rule = &rules[item.primary.m.rule];
@@ -148,6 +160,15 @@ impl<M: Matcher> Detector<M> {
             }
             let secret = &blob[m.secret.clone()];
             let fingerprint = fingerprint(&rule.id, secret);
+            let (line_text, shown) =
+                locator.snippet(m.secret.clone(), MAX_LINE_TEXT, &secret_ranges);
+            let first = secret_ranges.partition_point(|r| r.end <= shown.start);
+            let snippet_secrets: Vec<String> = secret_ranges[first..]
+                .iter()
+                .take_while(|r| r.start < shown.end)
+                .filter(|r| r.start >= shown.start && r.end <= shown.end)
+                .map(&text)
+                .collect();
             // Only here is the text at hand: record an inline allow comment now, and let the
             // suppression stage decide whether to honour it (`--no-suppress` does not).
             let allowed_inline = allow_marker::inline_allow(blob, m.secret.start, &fingerprint);
@@ -162,7 +183,8 @@ impl<M: Matcher> Detector<M> {
                 end_column: end.column,
                 secret: String::from_utf8_lossy(secret).into_owned(),
                 parts,
-                line_text: locator.line_text(m.secret.start, MAX_LINE_TEXT),
+                line_text,
+                snippet_secrets,
                 fingerprint,
                 commit: None,
                 file_kind: rule.file_kind.clone(),

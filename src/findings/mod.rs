@@ -32,6 +32,10 @@ pub struct Finding {
     pub parts: Vec<Part>,
     /// The line the secret starts on, as found (reports redact the secrets in it).
     pub line_text: String,
+    /// Every secret that the scan found within `line_text` (this finding's and others'), so that
+    /// reports redact all of them in the snippet. Not serialized.
+    #[serde(skip)]
+    pub snippet_secrets: Vec<String>,
     /// Hash of (rule id, secret): stable across moves, renames and line shifts.
     pub fingerprint: String,
     /// For rules that parse a known credential file: its kind (`netrc`, `docker-config`, ...).

@@ -164,6 +164,7 @@ impl JsonFinding {
                 })
                 .collect(),
             line_text: self.snippet,
+            snippet_secrets: Vec::new(),
             fingerprint,
             commit,
             file_kind: self.file_kind,

@@ -100,7 +100,10 @@ pub(crate) fn shown(f: &Finding, show_secrets: bool) -> Shown {
             line_text: f.line_text.clone(),
         };
     }
-    let secrets: Vec<&str> = f.secret_values().collect();
+    let secrets: Vec<&str> = f
+        .secret_values()
+        .chain(f.snippet_secrets.iter().map(String::as_str))
+        .collect();
     Shown {
         secret: redact(&f.secret),
         parts: f

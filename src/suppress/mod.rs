@@ -206,6 +206,7 @@ mod tests {
             secret: "s".into(),
             parts: Vec::new(),
             line_text: String::new(),
+            snippet_secrets: Vec::new(),
             fingerprint: fp.to_string().repeat(32),
             commit: None,
             file_kind: None,
