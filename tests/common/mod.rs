@@ -6,6 +6,8 @@ use std::path::Path;
 
 pub use leakhound::fake::alnum as fake;
 
+pub mod mock_server;
+
 /// The leakhound binary, run in `dir`, with no colour preference inherited.
 pub fn leakhound(dir: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("leakhound").unwrap();
