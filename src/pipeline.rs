@@ -59,6 +59,8 @@ pub struct VerifySettings {
     pub only_live: bool,
     /// Also verify AWS keys of known canary-token accounts.
     pub canaries: bool,
+    /// Also verify Kraken keys (with a POST: Kraken has no read-only key-info GET).
+    pub kraken: bool,
 }
 
 /// What the run found, for the exit code.
@@ -112,6 +114,9 @@ pub fn verify_stage(
     if settings.canaries && !settings.verify && !settings.dry_run {
         bail!("--verify-canaries needs --verify or --verify-dry-run");
     }
+    if settings.kraken && !settings.verify && !settings.dry_run {
+        bail!("--verify-kraken needs --verify or --verify-dry-run");
+    }
     if !settings.verify && !settings.dry_run {
         return Ok(());
     }
@@ -123,6 +128,7 @@ pub fn verify_stage(
     let opts = VerifyOptions {
         dry_run: settings.dry_run,
         allow_canaries: settings.canaries,
+        kraken: settings.kraken,
     };
     let mut log = std::io::stderr().lock();
     if !opts.dry_run {

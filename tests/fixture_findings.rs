@@ -57,6 +57,13 @@ fn credential_files() {
     insta::assert_snapshot!(findings_of("fixtures/credential-files"));
 }
 
+/// `fixtures/encoded/`: secrets inside base64 (a ConfigMap, an "obfuscated" Python constant),
+/// hex, percent-encoding and JSON escapes, reported at the encoded text with `decoded`.
+#[test]
+fn encoded_secrets() {
+    insta::assert_snapshot!(findings_of("fixtures/encoded"));
+}
+
 #[test]
 fn config_leaks() {
     insta::assert_snapshot!(findings_of("fixtures/config-leaks"));

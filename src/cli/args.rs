@@ -44,6 +44,9 @@ pub struct RuleOptions {
     /// Do not load the builtin rules (only those given with --rules)
     #[arg(long)]
     pub no_builtin_rules: bool,
+    /// Do not decode base64, hex, percent-encoded and escaped tokens to look for secrets inside
+    #[arg(long)]
+    pub no_decode: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -117,6 +120,10 @@ pub struct VerifyArgs {
     /// Also verify AWS keys of known canary-token accounts (this alerts whoever planted them)
     #[arg(long)]
     pub verify_canaries: bool,
+    /// Also verify Kraken keys: Kraken has no read-only key-info GET, so this sends one POST
+    /// (GetApiKeyInfo), which advances the key's nonce
+    #[arg(long)]
+    pub verify_kraken: bool,
 }
 
 #[derive(Debug, Args)]
@@ -405,6 +412,10 @@ pub struct VerifyCmdArgs {
     /// Also verify AWS keys of known canary-token accounts (this alerts whoever planted them)
     #[arg(long)]
     pub verify_canaries: bool,
+    /// Also verify Kraken keys: Kraken has no read-only key-info GET, so this sends one POST
+    /// (GetApiKeyInfo), which advances the key's nonce
+    #[arg(long)]
+    pub verify_kraken: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,6 +440,7 @@ impl VerifyArgs {
             dry_run: self.verify_dry_run,
             only_live: self.only_live,
             canaries: self.verify_canaries,
+            kraken: self.verify_kraken,
         }
     }
 }

@@ -39,7 +39,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<u8> {
         max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         max_file_size.is_some(),
     );
-    let detector = Detector::new(setup.rules.clone())?;
+    let detector = Detector::new(setup.rules.clone())?.with_decoding(!rules.no_decode);
     let mut outcome = if git {
         let opts = HistoryOptions {
             repo: path.clone(),

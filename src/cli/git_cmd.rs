@@ -21,7 +21,7 @@ pub fn run(args: GitArgs) -> anyhow::Result<u8> {
     let max_file_size =
         setup.max_file_size(args.max_file_size, args.report.suppress.given.max_file_size);
     let rules = setup.rules.clone();
-    let detector = Detector::new(rules.clone())?;
+    let detector = Detector::new(rules.clone())?.with_decoding(!args.rules.no_decode);
     let threads = args.threads.unwrap_or(0);
     let outcome = if args.staged {
         let (mut outcome, stats) = scan_staged(&detector, &args.repo, max_file_size)?;

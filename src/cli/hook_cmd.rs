@@ -335,7 +335,7 @@ fn pre_push(
     let suppressor = setup.suppressor(&report.suppress.settings(), true)?;
     let max_file_size = setup.max_file_size(PRE_PUSH_MAX_FILE_SIZE, false);
     let rules = setup.rules.clone();
-    let detector = Detector::new(rules.clone())?;
+    let detector = Detector::new(rules.clone())?.with_decoding(!rule_opts.no_decode);
     let refs = parse_push_lines(std::io::stdin().lock())?;
     let repo = open_repo(&repo_path)?;
     let walk = plan_walk(&repo, remote, &refs)?;

@@ -18,7 +18,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     )?;
     let suppressor = setup.suppressor(&args.report.suppress.settings(), false)?;
     let rules = setup.rules.clone();
-    let detector = Detector::new(rules.clone())?;
+    let detector = Detector::new(rules.clone())?.with_decoding(!args.rules.no_decode);
     let opts = FsOptions {
         roots: args.paths.clone(),
         max_file_size: setup

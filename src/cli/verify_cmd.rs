@@ -23,6 +23,7 @@ pub fn run(args: VerifyCmdArgs) -> anyhow::Result<u8> {
         dry_run: args.verify_dry_run,
         only_live: args.only_live,
         canaries: args.verify_canaries,
+        kraken: args.verify_kraken,
     };
     let outcome = SourceOutcome {
         findings,

@@ -12,6 +12,7 @@
 
 pub mod allow_marker;
 pub mod check;
+pub mod decode;
 pub mod entropy;
 pub mod filters;
 pub mod keyword_window;
@@ -39,12 +40,25 @@ pub struct Detector<M: Matcher = KeywordWindowMatcher> {
     filters: Filters,
     /// Candidates dropped as published sample keys, over every blob this detector saw.
     published_samples: AtomicU64,
+    /// Whether encoded tokens are decoded and scanned too (on by default).
+    decoding: bool,
+}
+
+/// The part name of a rule's named group.
+fn group_name(rule: &crate::rules::Rule, group: usize) -> String {
+    rule.pattern
+        .get()
+        .ok()
+        .and_then(|c| c.part_groups.iter().find(|(_, g)| *g == group))
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default()
 }
 
 /// Per-thread state of a [`Detector`].
 pub struct DetectorScratch<M: Matcher = KeywordWindowMatcher> {
     matcher: M::Scratch,
     raw: Vec<RawMatch>,
+    candidates: Vec<decode::Candidate>,
 }
 
 impl Detector<KeywordWindowMatcher> {
@@ -56,6 +70,7 @@ impl Detector<KeywordWindowMatcher> {
             matcher,
             filters: Filters::builtin(),
             published_samples: AtomicU64::new(0),
+            decoding: true,
         })
     }
 }
@@ -63,6 +78,12 @@ impl Detector<KeywordWindowMatcher> {
 impl<M: Matcher> Detector<M> {
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+
+    /// Turns decoding of encoded tokens off (`--no-decode`) or on.
+    pub fn with_decoding(mut self, on: bool) -> Self {
+        self.decoding = on;
+        self
     }
 
     /// How many candidates were dropped because their vendor publishes them as samples
@@ -75,30 +96,46 @@ impl<M: Matcher> Detector<M> {
         DetectorScratch {
             matcher: self.matcher.new_scratch(),
             raw: Vec::new(),
+            candidates: Vec::new(),
         }
     }
 
-    /// All findings in `blob`, located and fingerprinted, with `path` as given.
+    /// All findings in `blob`, located and fingerprinted, with `path` as given: in the text as
+    /// written, then in its encoded tokens ([`decode`]).
     pub fn detect(
         &self,
         blob: &[u8],
         path: &str,
         scratch: &mut DetectorScratch<M>,
     ) -> Vec<Finding> {
+        let mut findings = self.detect_plain(blob, path, scratch);
+        if self.decoding {
+            self.detect_decoded(blob, path, scratch, &mut findings);
+        }
+        findings
+    }
+
+    /// Matches in `text`, checked, deduplicated, linked into parts, generic ones that a
+    /// specific one covers dropped; positions are within `text`.
+    fn linked_in(
+        &self,
+        text: &[u8],
+        path: &str,
+        scratch: &mut DetectorScratch<M>,
+    ) -> Vec<link::Linked> {
         scratch.raw.clear();
         self.matcher
-            .find_all(blob, &mut scratch.matcher, &mut scratch.raw);
+            .find_all(text, &mut scratch.matcher, &mut scratch.raw);
         if scratch.raw.is_empty() {
             return Vec::new();
         }
         let rules = self.rules.rules();
         scratch.raw.retain(|m| {
-            rules[m.rule].applies_to_path(path) && self.accept(m.rule, &blob[m.secret.clone()])
+            rules[m.rule].applies_to_path(path) && self.accept(m.rule, &text[m.secret.clone()])
         });
         link::dedupe_same_secret(rules, &mut scratch.raw);
         scratch.raw.sort_by_key(|m| (m.secret.start, m.rule));
-
-        let mut locator = LineLocator::new(blob);
+        let mut locator = LineLocator::new(text);
         let located: Vec<link::Located> = scratch
             .raw
             .drain(..)
@@ -109,7 +146,21 @@ impl<M: Matcher> Detector<M> {
             .collect();
         let mut linked = link::link_parts(rules, located);
         link::drop_shadowed_fallbacks(rules, &mut linked);
+        linked
+    }
 
+    fn detect_plain(
+        &self,
+        blob: &[u8],
+        path: &str,
+        scratch: &mut DetectorScratch<M>,
+    ) -> Vec<Finding> {
+        let linked = self.linked_in(blob, path, scratch);
+        if linked.is_empty() {
+            return Vec::new();
+        }
+        let rules = self.rules.rules();
+        let mut locator = LineLocator::new(blob);
         let text =
             |r: &std::ops::Range<usize>| String::from_utf8_lossy(&blob[r.clone()]).into_owned();
         // Every secret this blob reports (primaries, their parts, named groups), so that each
@@ -132,13 +183,7 @@ impl<M: Matcher> Detector<M> {
             let start = locator.position(m.secret.start);
             let mut parts = Vec::new();
             for (group, range) in &m.groups {
-                let name = rule
-                    .pattern
-                    .get()
-                    .ok()
-                    .and_then(|c| c.part_groups.iter().find(|(_, g)| g == group))
-                    .map(|(n, _)| n.clone())
-                    .unwrap_or_default();
+                let name = group_name(rule, *group);
                 let p = locator.position(range.start);
                 parts.push(Part {
                     name,
@@ -194,6 +239,133 @@ impl<M: Matcher> Detector<M> {
             });
         }
         findings
+    }
+
+    /// Findings inside the encoded tokens of `blob` (base64, hex, percent-encoding, string
+    /// escapes, PEM keys split into literals), decoded up to two levels deep. Each is reported
+    /// at its token, with `decoded` naming the encodings, and its snippet redacts the token.
+    fn detect_decoded(
+        &self,
+        blob: &[u8],
+        path: &str,
+        scratch: &mut DetectorScratch<M>,
+        findings: &mut Vec<Finding>,
+    ) {
+        let mut candidates = std::mem::take(&mut scratch.candidates);
+        decode::candidates(blob, &mut candidates);
+        if candidates.is_empty() {
+            scratch.candidates = candidates;
+            return;
+        }
+        let rules = self.rules.rules();
+        let mut locator = LineLocator::new(blob);
+        let mut inner_candidates = Vec::new();
+        // A secret already found as written, or found in an earlier token, is not reported
+        // again through a decoding.
+        let mut seen: std::collections::HashSet<String> =
+            findings.iter().map(|f| f.secret.clone()).collect();
+        let mut budget = decode::MAX_CANDIDATES;
+        let plain_secrets: Vec<String> = findings
+            .iter()
+            .take(1024)
+            .filter(|f| f.secret.len() >= 16)
+            .map(|f| f.secret.clone())
+            .collect();
+        for cand in &candidates {
+            let token = &blob[cand.range.clone()];
+            // A token that a rule already reports as written (a kubeconfig's client-key-data,
+            // a Secret's data value) is that finding; its decoding would report it twice.
+            if cand.encoding == decode::Encoding::Base64
+                && plain_secrets
+                    .iter()
+                    .any(|s| memchr::memmem::find(token, s.as_bytes()).is_some())
+            {
+                continue;
+            }
+            let Some(text) = decode::decode(cand.encoding, token) else {
+                continue;
+            };
+            // Level one: the decoded text; level two: its own encoded tokens.
+            let mut layers: Vec<(Vec<u8>, String)> = vec![(text, cand.encoding.name().to_string())];
+            decode::candidates(&layers[0].0, &mut inner_candidates);
+            for inner in &inner_candidates {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
+                let inner_token = &layers[0].0[inner.range.clone()];
+                if let Some(t) = decode::decode(inner.encoding, inner_token) {
+                    let label = format!("{}+{}", cand.encoding.name(), inner.encoding.name());
+                    layers.push((t, label));
+                }
+            }
+            let start = locator.position(cand.range.start);
+            let end = locator.position(cand.range.end);
+            let token_range = std::slice::from_ref(&cand.range);
+            let (line_text, _) = locator.snippet(cand.range.clone(), MAX_LINE_TEXT, token_range);
+            let token_text = String::from_utf8_lossy(token).into_owned();
+            for (text, label) in &layers {
+                for item in self.linked_in(text, path, scratch) {
+                    let rule = &rules[item.primary.m.rule];
+                    let value = |r: &std::ops::Range<usize>| {
+                        String::from_utf8_lossy(&text[r.clone()]).into_owned()
+                    };
+                    let secret = &text[item.primary.m.secret.clone()];
+                    if !seen.insert(String::from_utf8_lossy(secret).into_owned()) {
+                        continue;
+                    }
+                    let fingerprint = fingerprint(&rule.id, secret);
+                    let mut parts: Vec<Part> = item
+                        .companions
+                        .iter()
+                        .map(|c| Part {
+                            name: rules[c.m.rule].part.clone().unwrap_or_default(),
+                            value: value(&c.m.secret),
+                            line: start.line,
+                            column: start.column,
+                            rule_id: Some(rules[c.m.rule].id.clone()),
+                        })
+                        .collect();
+                    for (group, range) in &item.primary.m.groups {
+                        parts.push(Part {
+                            name: group_name(rule, *group),
+                            value: value(range),
+                            line: start.line,
+                            column: start.column,
+                            rule_id: None,
+                        });
+                    }
+                    let mut snippet_secrets =
+                        vec![token_text.clone(), value(&item.primary.m.secret)];
+                    snippet_secrets.extend(parts.iter().map(|p| p.value.clone()));
+                    findings.push(Finding {
+                        rule_id: rule.id.clone(),
+                        rule_name: rule.name.clone(),
+                        severity: rule.severity,
+                        path: path.to_string(),
+                        line: start.line,
+                        column: start.column,
+                        end_line: end.line,
+                        end_column: end.column,
+                        secret: value(&item.primary.m.secret),
+                        parts,
+                        line_text: line_text.clone(),
+                        snippet_secrets,
+                        allowed_inline: allow_marker::inline_allow(
+                            blob,
+                            cand.range.start,
+                            &fingerprint,
+                        ),
+                        fingerprint,
+                        commit: None,
+                        file_kind: rule.file_kind.clone(),
+                        decoded: Some(label.clone()),
+                        verification: None,
+                    });
+                }
+            }
+        }
+        scratch.candidates = candidates;
     }
 
     /// The candidate checks, in order of cost.

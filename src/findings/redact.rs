@@ -33,7 +33,11 @@ pub fn redact(secret: &str) -> String {
 /// `text` with every occurrence of each secret replaced by its redacted form.
 pub fn redact_in(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_string();
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+    // Longest first: a secret that contains another (an encoded token holding a password) is
+    // hidden whole, not around the shorter one.
+    let mut secrets: Vec<&str> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for secret in secrets {
         if out.contains(secret) {
             out = out.replace(secret, &redact(secret));
         }

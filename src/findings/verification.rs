@@ -17,15 +17,35 @@ pub enum Provider {
     Github,
     Slack,
     Stripe,
+    Bybit,
+    Okx,
+    Kucoin,
+    Bitget,
+    Gate,
+    Coinbase,
+    Kraken,
+    Bitfinex,
+    Htx,
+    Mexc,
 }
 
 impl Provider {
-    pub const ALL: [Provider; 5] = [
+    pub const ALL: [Provider; 15] = [
         Provider::Binance,
         Provider::Aws,
         Provider::Github,
         Provider::Slack,
         Provider::Stripe,
+        Provider::Bybit,
+        Provider::Okx,
+        Provider::Kucoin,
+        Provider::Bitget,
+        Provider::Gate,
+        Provider::Coinbase,
+        Provider::Kraken,
+        Provider::Bitfinex,
+        Provider::Htx,
+        Provider::Mexc,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -35,6 +55,16 @@ impl Provider {
             Provider::Github => "GitHub",
             Provider::Slack => "Slack",
             Provider::Stripe => "Stripe",
+            Provider::Bybit => "Bybit",
+            Provider::Okx => "OKX",
+            Provider::Kucoin => "KuCoin",
+            Provider::Bitget => "Bitget",
+            Provider::Gate => "Gate",
+            Provider::Coinbase => "Coinbase",
+            Provider::Kraken => "Kraken",
+            Provider::Bitfinex => "Bitfinex",
+            Provider::Htx => "HTX",
+            Provider::Mexc => "MEXC",
         }
     }
 }
@@ -90,6 +120,9 @@ pub enum Reason {
     /// The key id exists but this secret does not sign for it (Binance -1022, AWS
     /// SignatureDoesNotMatch).
     SecretMismatch,
+    /// The key exists but the exchange answers it only from its allow-listed IPs (Bybit 10010,
+    /// OKX 50110, KuCoin 400006, ...): what it may do is unknown from here.
+    IpRestricted,
     NetworkError,
     /// This run's request budget for the provider is used up.
     BudgetExhausted,
@@ -118,6 +151,7 @@ impl Reason {
             Reason::UpstreamError => "upstream-error",
             Reason::AmbiguousAnswer => "ambiguous-answer",
             Reason::SecretMismatch => "secret-mismatch",
+            Reason::IpRestricted => "ip-restricted",
             Reason::NetworkError => "network-error",
             Reason::BudgetExhausted => "budget-exhausted",
             Reason::MissingCounterpart => "missing-counterpart",

@@ -526,6 +526,12 @@ fn sarif_result(
         );
         props.insert("in_head".to_string(), Value::Bool(c.in_head));
     }
+    if let Some(d) = &f.decoded {
+        props.insert("decoded".to_string(), json!(d));
+    }
+    if let Some(k) = &f.file_kind {
+        props.insert("file_kind".to_string(), json!(k));
+    }
     if !props.is_empty() {
         result.properties = Some(PropertyBag::builder().additional_properties(props).build());
     }

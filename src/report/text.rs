@@ -91,9 +91,14 @@ pub fn write(
         }
         for occ in group {
             let s = shown(occ, opts.show_secrets);
+            let how = match (&occ.decoded, &occ.file_kind) {
+                (Some(d), _) => format!("  (decoded from {d})"),
+                (None, Some(k)) => format!("  ({k} file)"),
+                (None, None) => String::new(),
+            };
             writeln!(
                 w,
-                "    {}:{}:{}  {}",
+                "    {}:{}:{}  {}{how}",
                 paint.bold(&occ.path),
                 occ.line,
                 occ.column,

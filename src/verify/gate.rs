@@ -22,7 +22,40 @@ impl Provider {
                 min_interval: Duration::from_millis(250),
                 max_requests: 30,
             },
-            _ => Budget {
+            // Exchanges limit per IP (some per UID too) and some escalate into bans: one request
+            // in flight each, spaced by at least the exchange's documented limit for the call.
+            // Bybit: 600 requests / 5 s per IP; "403 access too frequent" bans for 10 minutes.
+            // KuCoin: private pool 30 / 3 s (VIP0). Gate: 200 / 10 s per endpoint. Coinbase:
+            // 30 / s private. MEXC: 500 weight / 10 s, and account is weight 10.
+            Provider::Bybit
+            | Provider::Kucoin
+            | Provider::Gate
+            | Provider::Coinbase
+            | Provider::Mexc => Budget {
+                in_flight: 1,
+                min_interval: Duration::from_millis(250),
+                max_requests: 30,
+            },
+            // OKX: account/config is limited to 5 requests / 2 s per user id.
+            Provider::Okx => Budget {
+                in_flight: 1,
+                min_interval: Duration::from_millis(500),
+                max_requests: 30,
+            },
+            // Bitget: spot/account/info is limited to 1 request / s per UID.
+            Provider::Bitget => Budget {
+                in_flight: 1,
+                min_interval: Duration::from_millis(1000),
+                max_requests: 30,
+            },
+            // Kraken: too many sequential "Invalid key" answers lock the IP out temporarily,
+            // so few requests, well apart (opt-in anyway).
+            Provider::Kraken | Provider::Bitfinex | Provider::Htx => Budget {
+                in_flight: 1,
+                min_interval: Duration::from_millis(1000),
+                max_requests: 10,
+            },
+            Provider::Aws | Provider::Github | Provider::Slack | Provider::Stripe => Budget {
                 in_flight: 2,
                 min_interval: Duration::ZERO,
                 max_requests: 100,
@@ -122,6 +155,15 @@ impl Gate {
         }
         drop(st);
         self.cv.notify_all();
+    }
+
+    /// Trips the breaker without a request: an exchange said "rate limited" or "banned" in
+    /// its body (Bybit 10006, OKX 50011, Kraken `EAPI:Rate limit exceeded`, ...).
+    pub(super) fn trip(&self, reason: Reason, why: String) {
+        let mut st = self.lock();
+        if st.tripped.is_none() {
+            st.tripped = Some((reason, why));
+        }
     }
 
     pub(super) fn sent(&self) -> u32 {

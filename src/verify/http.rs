@@ -4,7 +4,8 @@
 //!   fixed [`ENDPOINTS`], never a URL, so neither a rule, a config file nor a scanned secret can
 //!   add a host or an endpoint. There is no field for it anywhere.
 //! - Only GET, or POST on an endpoint that the provider documents as read-only (AWS STS
-//!   `GetCallerIdentity`, Slack `auth.test`). [`Client::send`] refuses anything else.
+//!   `GetCallerIdentity`, Slack `auth.test`, and, opt-in only, Kraken `GetApiKeyInfo`).
+//!   [`Client::send`] refuses anything else.
 //! - HTTPS only (rustls, certificate checks on, webpki roots), no redirects followed, short
 //!   timeouts, a capped response body, an honest User-Agent.
 //! - Tests point a provider at a local mock server through `LEAKHOUND_VERIFY_BASE_URL_<PROVIDER>`,
@@ -26,6 +27,16 @@ pub const fn host(provider: Provider) -> &'static str {
         Provider::Github => "api.github.com",
         Provider::Slack => "slack.com",
         Provider::Stripe => "api.stripe.com",
+        Provider::Bybit => "api.bybit.com",
+        Provider::Okx => "www.okx.com",
+        Provider::Kucoin => "api.kucoin.com",
+        Provider::Bitget => "api.bitget.com",
+        Provider::Gate => "api.gateio.ws",
+        Provider::Coinbase => "api.coinbase.com",
+        Provider::Kraken => "api.kraken.com",
+        Provider::Bitfinex => "api.bitfinex.com",
+        Provider::Htx => "api.huobi.pro",
+        Provider::Mexc => "api.mexc.com",
     }
 }
 
@@ -99,6 +110,79 @@ pub const ENDPOINTS: &[Endpoint] = &[
         method: Method::Get,
         path: "/v1/balance",
         why: "reads the balance object (livemode); changes nothing",
+    },
+    Endpoint {
+        provider: Provider::Bybit,
+        method: Method::Get,
+        path: "/v5/user/query-api",
+        why: "the key's own permissions, IPs, expiry; any permission may call it",
+    },
+    Endpoint {
+        provider: Provider::Bybit,
+        method: Method::Get,
+        path: "/v5/market/time",
+        why: "public server time, unsigned; only after a 10002 timestamp answer",
+    },
+    Endpoint {
+        provider: Provider::Okx,
+        method: Method::Get,
+        path: "/api/v5/account/config",
+        why: "account configuration incl. the key's perm and bound IPs; changes nothing",
+    },
+    Endpoint {
+        provider: Provider::Okx,
+        method: Method::Get,
+        path: "/api/v5/public/time",
+        why: "public server time, unsigned; only after a 50102 timestamp answer",
+    },
+    Endpoint {
+        provider: Provider::Kucoin,
+        method: Method::Get,
+        path: "/api/v1/user/api-key",
+        why: "the key's own info: permissions, IP whitelist, creation time",
+    },
+    Endpoint {
+        provider: Provider::Kucoin,
+        method: Method::Get,
+        path: "/api/v1/timestamp",
+        why: "public server time, unsigned; only after a 400002 timestamp answer",
+    },
+    Endpoint {
+        provider: Provider::Bitget,
+        method: Method::Get,
+        path: "/api/v2/spot/account/info",
+        why: "account info incl. the key's authorities and bound IPs; changes nothing",
+    },
+    Endpoint {
+        provider: Provider::Bitget,
+        method: Method::Get,
+        path: "/api/v2/public/time",
+        why: "public server time, unsigned; only after a 40008 timestamp answer",
+    },
+    Endpoint {
+        provider: Provider::Gate,
+        method: Method::Get,
+        path: "/api/v4/account/detail",
+        why: "account detail: user id, IP whitelist, key mode; changes nothing",
+    },
+    Endpoint {
+        provider: Provider::Gate,
+        method: Method::Get,
+        path: "/api/v4/spot/time",
+        why: "public server time, unsigned; only after a REQUEST_EXPIRED answer",
+    },
+    Endpoint {
+        provider: Provider::Coinbase,
+        method: Method::Get,
+        path: "/api/v3/brokerage/key_permissions",
+        why: "the key's own can_view / can_trade / can_transfer; changes nothing",
+    },
+    Endpoint {
+        provider: Provider::Kraken,
+        method: Method::Post,
+        path: "/0/private/GetApiKeyInfo",
+        why: "Kraken has only POST private endpoints; this one needs no permission and \
+              returns the key's permissions (opt-in: it moves the key's nonce)",
     },
 ];
 
@@ -552,7 +636,11 @@ mod tests {
             .collect();
         assert_eq!(
             posts,
-            [(Provider::Aws, "/"), (Provider::Slack, "/api/auth.test")]
+            [
+                (Provider::Aws, "/"),
+                (Provider::Slack, "/api/auth.test"),
+                (Provider::Kraken, "/0/private/GetApiKeyInfo")
+            ]
         );
     }
 

@@ -22,9 +22,17 @@
 
 pub mod aws;
 pub mod binance;
+pub mod bitget;
+pub mod bybit;
+pub mod coinbase;
+pub mod exchange;
 mod gate;
+pub mod gateio;
 pub mod github;
 pub mod http;
+pub mod kraken;
+pub mod kucoin;
+pub mod okx;
 pub mod risk;
 pub mod signing;
 pub mod slack;
@@ -93,6 +101,13 @@ pub enum Credential {
     Github(github::Cred),
     Slack(slack::Cred),
     Stripe(stripe::Cred),
+    Bybit(exchange::Cred),
+    Okx(exchange::Cred),
+    Kucoin(exchange::Cred),
+    Bitget(exchange::Cred),
+    Gate(exchange::Cred),
+    Coinbase(coinbase::Cred),
+    Kraken(exchange::Cred),
 }
 
 impl Credential {
@@ -103,6 +118,13 @@ impl Credential {
             Credential::Github(_) => Provider::Github,
             Credential::Slack(_) => Provider::Slack,
             Credential::Stripe(_) => Provider::Stripe,
+            Credential::Bybit(_) => Provider::Bybit,
+            Credential::Okx(_) => Provider::Okx,
+            Credential::Kucoin(_) => Provider::Kucoin,
+            Credential::Bitget(_) => Provider::Bitget,
+            Credential::Gate(_) => Provider::Gate,
+            Credential::Coinbase(_) => Provider::Coinbase,
+            Credential::Kraken(_) => Provider::Kraken,
         }
     }
 
@@ -114,6 +136,13 @@ impl Credential {
             Credential::Github(c) => vec![c.token.as_str()],
             Credential::Slack(c) => vec![c.token.as_str()],
             Credential::Stripe(c) => vec![c.key.as_str()],
+            Credential::Bybit(c)
+            | Credential::Okx(c)
+            | Credential::Kucoin(c)
+            | Credential::Bitget(c)
+            | Credential::Gate(c)
+            | Credential::Kraken(c) => c.secrets(),
+            Credential::Coinbase(c) => c.secrets(),
         }
     }
 
@@ -136,6 +165,13 @@ impl Credential {
             Credential::Github(c) => github::build(c).describe(&base),
             Credential::Slack(c) => slack::build(c).describe(&base),
             Credential::Stripe(c) => stripe::build(c).describe(&base),
+            Credential::Bybit(c) => bybit::describe(c, &base, now.ms),
+            Credential::Okx(c) => okx::describe(c, &base, now.ms),
+            Credential::Kucoin(c) => kucoin::describe(c, &base, now.ms),
+            Credential::Bitget(c) => bitget::describe(c, &base, now.ms),
+            Credential::Gate(c) => gateio::describe(c, &base, now.ms),
+            Credential::Coinbase(c) => coinbase::describe(c, &base, now.ms),
+            Credential::Kraken(c) => kraken::describe(c, &base, now.ms),
         }
     }
 
@@ -146,6 +182,13 @@ impl Credential {
             Credential::Github(c) => github::verify(c, ctx),
             Credential::Slack(c) => slack::verify(c, ctx),
             Credential::Stripe(c) => stripe::verify(c, ctx),
+            Credential::Bybit(c) => bybit::verify(c, ctx),
+            Credential::Okx(c) => okx::verify(c, ctx),
+            Credential::Kucoin(c) => kucoin::verify(c, ctx),
+            Credential::Bitget(c) => bitget::verify(c, ctx),
+            Credential::Gate(c) => gateio::verify(c, ctx),
+            Credential::Coinbase(c) => coinbase::verify(c, ctx),
+            Credential::Kraken(c) => kraken::verify(c, ctx),
         }
     }
 }
@@ -225,6 +268,14 @@ impl Ctx<'_> {
     pub fn base(&self, provider: Provider) -> BaseUrl {
         self.client.base(provider)
     }
+
+    /// Stops calling `provider` for the rest of the run: it said "rate limited" or "banned"
+    /// in its answer's body rather than with a 429/418 status.
+    pub fn trip(&self, provider: Provider, reason: Reason, why: String) {
+        if let Some(gate) = self.gates.get(&provider) {
+            gate.trip(reason, why);
+        }
+    }
 }
 
 /// How verification runs.
@@ -234,6 +285,8 @@ pub struct VerifyOptions {
     pub dry_run: bool,
     /// Verify AWS keys of known canary-token accounts too (alerts their owner).
     pub allow_canaries: bool,
+    /// Verify Kraken keys too (`--verify-kraken`): Kraken's only key-info call is a POST.
+    pub kraken: bool,
 }
 
 /// How many credentials went to the network at once, across providers.
@@ -283,7 +336,7 @@ pub fn verify_findings(
     log: &mut dyn Write,
 ) -> anyhow::Result<Summary> {
     let plans: Vec<Result<Credential, Verification>> = (0..findings.len())
-        .map(|i| plan(findings, i, rules, opts.allow_canaries))
+        .map(|i| plan(findings, i, rules, opts.allow_canaries, opts.kraken))
         .collect();
     // Deduplicate: one job per distinct credential, in first-seen order.
     let mut job_of: Vec<Option<usize>> = vec![None; findings.len()];
@@ -444,6 +497,7 @@ fn plan(
     i: usize,
     rules: &RuleSet,
     allow_canaries: bool,
+    kraken: bool,
 ) -> Result<Credential, Verification> {
     let f = &findings[i];
     let id = f.rule_id.as_str();
@@ -462,7 +516,56 @@ fn plan(
     if stripe::handles(id) {
         return stripe::credential(f).map(Credential::Stripe);
     }
+    if bybit::handles(id) {
+        return bybit::credential(f).map(Credential::Bybit);
+    }
+    if okx::handles(id) {
+        return okx::credential(f).map(Credential::Okx);
+    }
+    if kucoin::handles(id) {
+        return kucoin::credential(f).map(Credential::Kucoin);
+    }
+    if bitget::handles(id) {
+        return bitget::credential(f).map(Credential::Bitget);
+    }
+    if gateio::handles(id) {
+        return gateio::credential(f).map(Credential::Gate);
+    }
+    if coinbase::handles(id) {
+        return coinbase::credential(f).map(Credential::Coinbase);
+    }
+    if kraken::handles(id) {
+        return kraken::credential(f, kraken || kraken::opted_in()).map(Credential::Kraken);
+    }
+    if let Some(v) = not_verifiable(id) {
+        return Err(v);
+    }
     Err(unsupported(f, rules))
+}
+
+/// Exchanges that are detected but have no read-only way to ask what a key may do: `skipped`,
+/// with the reason, whatever parts were found.
+fn not_verifiable(rule_id: &str) -> Option<Verification> {
+    let (provider, why) = match rule_id.split('-').next()? {
+        "bitfinex" => (
+            Provider::Bitfinex,
+            "Bitfinex is not verified: its key-permission call (POST /v2/auth/r/permissions) is, like every authenticated Bitfinex call, a nonce-signed POST that moves the key's nonce and can break the owner's client; there is no read-only GET",
+        ),
+        "htx" => (
+            Provider::Htx,
+            "HTX is not verified: its key-information call (GET /v2/user/api-key) needs the account uid, which takes a second signed request (GET /v2/user/uid); leakhound sends one request per credential",
+        ),
+        "mexc" => (
+            Provider::Mexc,
+            "MEXC is not verified: it has no key-introspection endpoint; GET /api/v3/account returns balances and account-level flags, not what this key may do",
+        ),
+        _ => return None,
+    };
+    Some(Verification::skipped(
+        Some(provider),
+        Reason::ProviderNotSupported,
+        why,
+    ))
 }
 
 /// `skipped`: a missing counterpart when the rule's provider has parts this finding lacks
@@ -560,7 +663,17 @@ mod tests {
                 "sts.amazonaws.com",
                 "api.github.com",
                 "slack.com",
-                "api.stripe.com"
+                "api.stripe.com",
+                "api.bybit.com",
+                "www.okx.com",
+                "api.kucoin.com",
+                "api.bitget.com",
+                "api.gateio.ws",
+                "api.coinbase.com",
+                "api.kraken.com",
+                "api.bitfinex.com",
+                "api.huobi.pro",
+                "api.mexc.com"
             ]
         );
     }

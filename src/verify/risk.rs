@@ -100,6 +100,119 @@ pub fn binance(f: &BinanceFacts, now_ms: u64) -> Assessment {
     Assessment { level, advice }
 }
 
+/// The facts about a live exchange key that decide its risk, normalised from each exchange's
+/// own answer (Bybit `query-api`, OKX `account/config`, KuCoin `user/api-key`, ...).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExchangeFacts {
+    /// Withdrawals to outside addresses.
+    pub withdraw: bool,
+    /// Internal or universal transfers (to sub-accounts or other users).
+    pub transfer: bool,
+    /// Spot, margin, futures or options trading.
+    pub trading: bool,
+    /// `false` when the exchange does not say what the key may do (Gate): the key is then
+    /// assumed able to trade, but not to withdraw.
+    pub permissions_known: bool,
+    /// Bound to an IP allow-list: `None` when the exchange does not say.
+    pub ip_restricted: Option<bool>,
+    /// Creation and expiry, ms since the epoch.
+    pub created_ms: Option<u64>,
+    pub expires_ms: Option<u64>,
+}
+
+/// Where things are in an exchange's own interface, for advice in its users' terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Menu {
+    pub exchange: &'static str,
+    /// The page that lists, edits and deletes API keys.
+    pub api_page: &'static str,
+    /// The permission that allows withdrawals, as the key editor names it.
+    pub withdraw: &'static str,
+    /// The transfer permission(s), as the key editor names them.
+    pub transfer: &'static str,
+    /// The IP allow-list setting, as the key editor names it.
+    pub ip_list: &'static str,
+}
+
+/// Every exchange (Binance keeps its own model in [`binance`]): withdraw or transfer →
+/// critical; trading without an IP allow-list → high; trading locked to IPs → medium;
+/// read-only → low. Advice follows the key-safety rules exchange users know: least
+/// privilege, withdrawals off, IP allow-list on, rotate, delete unused keys, never hardcode.
+pub fn exchange(f: &ExchangeFacts, m: &Menu, now_ms: u64) -> Assessment {
+    let trading = f.trading || !f.permissions_known;
+    let locked = f.ip_restricted == Some(true);
+    let mut advice = Vec::new();
+    let level = if f.withdraw || f.transfer {
+        let what = match (f.withdraw, f.transfer) {
+            (true, true) => "withdraw and transfer funds",
+            (true, false) => "withdraw funds",
+            _ => "transfer funds to other accounts",
+        };
+        advice.push(format!(
+            "Delete this key now ({}): it can {what}. If you need a key, create a new one with \
+             least privilege: \"{}\" and \"{}\" off, only the permissions your code needs, and \
+             \"{}\" set to your servers' addresses.",
+            m.api_page, m.withdraw, m.transfer, m.ip_list
+        ));
+        advice.push(format!(
+            "Check the {} account's withdrawal, transfer and order history for activity you did not make.",
+            m.exchange
+        ));
+        RiskLevel::Critical
+    } else if trading && !locked {
+        advice.push(format!(
+            "Delete this key ({}) and recreate it with \"{}\" set to your servers' addresses and \
+             only the permissions your code needs: a trading key without an IP allow-list can be \
+             drained by trading into illiquid pairs.",
+            m.api_page, m.ip_list
+        ));
+        advice.push(format!(
+            "Check the {} account's order history for trades you did not make.",
+            m.exchange
+        ));
+        RiskLevel::High
+    } else if trading {
+        advice.push(format!(
+            "Delete this key ({}) and recreate it: it leaked, and it can trade from the addresses \
+             in \"{}\".",
+            m.api_page, m.ip_list
+        ));
+        RiskLevel::Medium
+    } else {
+        advice.push(format!(
+            "Delete this key ({}): it leaked, and it can read balances, orders and account details.",
+            m.api_page
+        ));
+        RiskLevel::Low
+    };
+    if !f.permissions_known {
+        advice.push(format!(
+            "{} does not report this key's permissions to the key itself; check them in {}.",
+            m.exchange, m.api_page
+        ));
+    }
+    if locked {
+        advice.push(
+            "The key is restricted to trusted IPs, yet it answered this machine: this network (or its \
+             NAT/CI egress) is on the key's allow-list."
+                .to_string(),
+        );
+    }
+    if let Some(created) = f.created_ms {
+        let age_days = now_ms.saturating_sub(created) / DAY_MS;
+        if age_days > ROTATE_AFTER_DAYS {
+            advice.push(format!(
+                "Rotate: the key is {age_days} days old (more than {ROTATE_AFTER_DAYS}); replace it with a new one."
+            ));
+        }
+    }
+    advice.push(
+        "Keep the new key out of source code: an environment variable, a git-ignored config file or a secret manager."
+            .to_string(),
+    );
+    Assessment { level, advice }
+}
+
 /// AWS: `GetCallerIdentity` needs no permission, so it proves the key works, not what it may
 /// do. A root-account key can do everything.
 pub fn aws(arn: &str) -> Assessment {
@@ -289,6 +402,63 @@ mod tests {
             binance(&BinanceFacts::default(), NOW).level,
             RiskLevel::Medium
         );
+    }
+
+    const MENU: Menu = Menu {
+        exchange: "Test",
+        api_page: "Test > API",
+        withdraw: "Withdraw",
+        transfer: "Transfer",
+        ip_list: "IP allow-list",
+    };
+
+    #[test]
+    fn exchange_levels() {
+        let known = ExchangeFacts {
+            permissions_known: true,
+            ..Default::default()
+        };
+        let level = |f: ExchangeFacts| exchange(&f, &MENU, NOW).level;
+        let with = |withdraw, transfer, trading, ip: Option<bool>| ExchangeFacts {
+            withdraw,
+            transfer,
+            trading,
+            ip_restricted: ip,
+            ..known.clone()
+        };
+        assert_eq!(
+            level(with(true, false, false, Some(true))),
+            RiskLevel::Critical
+        );
+        assert_eq!(
+            level(with(false, true, true, Some(true))),
+            RiskLevel::Critical
+        );
+        assert_eq!(
+            level(with(false, false, true, Some(false))),
+            RiskLevel::High
+        );
+        assert_eq!(level(with(false, false, true, None)), RiskLevel::High);
+        assert_eq!(
+            level(with(false, false, true, Some(true))),
+            RiskLevel::Medium
+        );
+        assert_eq!(
+            level(with(false, false, false, Some(false))),
+            RiskLevel::Low
+        );
+        // Unknown permissions count as trading, not as withdrawals.
+        assert_eq!(level(ExchangeFacts::default()), RiskLevel::High);
+        let a = exchange(&with(true, false, false, None), &MENU, NOW);
+        assert!(a.advice[0].contains("Test > API") && a.advice[0].contains("\"Withdraw\" and"));
+        let old = ExchangeFacts {
+            created_ms: Some(NOW - 400 * DAY_MS),
+            ..known
+        };
+        assert!(exchange(&old, &MENU, NOW)
+            .advice
+            .iter()
+            .any(|a| a.contains("400 days old")));
     }
 
     #[test]

@@ -6,6 +6,12 @@
 //! - RSASSA-PKCS1-v1_5 with SHA-256 (Binance self-generated RSA keys), base64 then
 //!   percent-encoded.
 //! - AWS Signature Version 4 (STS `GetCallerIdentity`).
+//! - HMAC-SHA256 base64 (OKX, KuCoin, Bitget), HMAC-SHA512 hex (Gate), HMAC-SHA512 base64 over
+//!   a SHA-256 (Kraken), ES256 and Ed25519 JWTs (Coinbase CDP), all on `ring`.
+//!
+//! HMAC, SHA-2, ECDSA P-256 and the Ed25519 of the exchanges use `ring` (already in the tree
+//! through rustls). Binance's Ed25519/RSA keys still go through ed25519-dalek and rsa: ring
+//! refuses RSA keys under 2048 bits, which Binance accepts.
 //!
 //! Private keys found in files arrive as text in many shapes (PEM with real line breaks, PEM
 //! with `\n` escapes inside a JSON or `.env` string, indented YAML blocks, bare base64), so
@@ -16,25 +22,152 @@ use base64::Engine;
 // One trait each for both key types: ed25519-dalek and rsa share pkcs8 0.10 and signature 2.
 use ed25519_dalek::pkcs8::DecodePrivateKey as _;
 use ed25519_dalek::Signer as _;
-use hmac::{Hmac, Mac};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use ring::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair as _};
 use rsa::pkcs1::DecodeRsaPrivateKey as _;
 use rsa::signature::SignatureEncoding as _;
-use sha2::{Digest, Sha256};
-
-type HmacSha256 = Hmac<Sha256>;
+use sha2::Sha256;
 
 pub use crate::encoding::hex;
 
+fn ring_hmac(alg: ring::hmac::Algorithm, key: &[u8], msg: &[u8]) -> Vec<u8> {
+    let key = ring::hmac::Key::new(alg, key);
+    ring::hmac::sign(&key, msg).as_ref().to_vec()
+}
+
 /// Raw HMAC-SHA256 of `msg` under `key`.
 pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
-    let mut mac = match HmacSha256::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC takes keys of any length"),
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&ring_hmac(ring::hmac::HMAC_SHA256, key, msg));
+    out
+}
+
+/// Raw HMAC-SHA512 of `msg` under `key` (Gate, Kraken).
+pub fn hmac_sha512(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    ring_hmac(ring::hmac::HMAC_SHA512, key, msg)
+}
+
+/// Base64 (standard alphabet, padded) HMAC-SHA256: OKX, KuCoin and Bitget signatures.
+pub fn hmac_sha256_base64(key: &[u8], msg: &[u8]) -> String {
+    BASE64.encode(hmac_sha256(key, msg))
+}
+
+/// Raw SHA-256.
+pub fn sha256(data: &[u8]) -> Vec<u8> {
+    ring::digest::digest(&ring::digest::SHA256, data)
+        .as_ref()
+        .to_vec()
+}
+
+/// Lowercase hex SHA-512 (Gate's body hash).
+pub fn sha512_hex(data: &[u8]) -> String {
+    hex(ring::digest::digest(&ring::digest::SHA512, data).as_ref())
+}
+
+/// Standard base64, padded.
+pub fn base64(data: &[u8]) -> String {
+    BASE64.encode(data)
+}
+
+/// Standard base64 decoding (whitespace ignored); `None` if it is not base64.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    BASE64.decode(clean.as_bytes()).ok()
+}
+
+/// URL-safe base64 without padding, as JWTs use.
+pub fn base64url(data: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
+}
+
+/// `n` random bytes as lowercase hex (JWT nonces).
+pub fn random_hex(n: usize) -> String {
+    use ring::rand::SecureRandom as _;
+    let mut bytes = vec![0u8; n];
+    // The system RNG does not fail on supported platforms; a zero nonce is still valid.
+    let _ = ring::rand::SystemRandom::new().fill(&mut bytes);
+    hex(&bytes)
+}
+
+/// DER length bytes.
+fn der_len(n: usize) -> Vec<u8> {
+    if n < 0x80 {
+        vec![n as u8]
+    } else if n < 0x100 {
+        vec![0x81, n as u8]
+    } else {
+        vec![0x82, (n >> 8) as u8, n as u8]
+    }
+}
+
+/// Wraps a SEC1 `ECPrivateKey` (`BEGIN EC PRIVATE KEY`) for P-256 into PKCS#8, which is what
+/// `ring` reads. The SEC1 key must carry its public key, as Coinbase's do.
+fn sec1_p256_to_pkcs8(sec1: &[u8]) -> Vec<u8> {
+    // AlgorithmIdentifier { id-ecPublicKey, prime256v1 }
+    const ALG: &[u8] = &[
+        0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86,
+        0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+    ];
+    let mut octets = vec![0x04];
+    octets.extend(der_len(sec1.len()));
+    octets.extend_from_slice(sec1);
+    let mut body = vec![0x02, 0x01, 0x00];
+    body.extend_from_slice(ALG);
+    body.extend(octets);
+    let mut der = vec![0x30];
+    der.extend(der_len(body.len()));
+    der.extend(body);
+    der
+}
+
+/// An ECDSA P-256 key (Coinbase CDP "ECDSA" keys) from a SEC1 or PKCS#8 PEM, in any wrapping.
+pub fn es256_key(text: &str) -> Result<EcdsaKeyPair, KeyError> {
+    let der = pem_body_der(text)?;
+    let der = if text.contains("EC PRIVATE KEY") {
+        sec1_p256_to_pkcs8(&der)
+    } else {
+        der
     };
-    mac.update(msg);
-    mac.finalize().into_bytes().into()
+    let rng = ring::rand::SystemRandom::new();
+    EcdsaKeyPair::from_pkcs8(
+        &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        &der,
+        &rng,
+    )
+    .map_err(|_| KeyError::Unparsable("not an unencrypted P-256 EC private key"))
+}
+
+/// ES256 (ECDSA P-256 SHA-256) signature of `msg` in the fixed `r || s` form JWTs use.
+/// Randomised, as ECDSA is: verify it with the public key, do not compare bytes.
+pub fn es256_sign(key: &EcdsaKeyPair, msg: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let rng = ring::rand::SystemRandom::new();
+    key.sign(&rng, msg)
+        .map(|sig| sig.as_ref().to_vec())
+        .map_err(|_| KeyError::Unparsable("ECDSA signing failed"))
+}
+
+/// The uncompressed public point of an ES256 key (for tests and identities).
+pub fn es256_public(key: &EcdsaKeyPair) -> Vec<u8> {
+    key.public_key().as_ref().to_vec()
+}
+
+/// An Ed25519 key from base64 of its 32-byte seed or of seed + public key (64 bytes, as
+/// Coinbase CDP hands them out).
+pub fn ed25519_seed_key(text: &str) -> Result<Ed25519KeyPair, KeyError> {
+    let raw = base64_decode(text.trim().trim_matches(['"', '\'']))
+        .ok_or(KeyError::Unparsable("the key is not valid base64"))?;
+    if raw.len() != 32 && raw.len() != 64 {
+        return Err(KeyError::Unparsable(
+            "an Ed25519 key is 32 or 64 bytes of base64",
+        ));
+    }
+    Ed25519KeyPair::from_seed_unchecked(&raw[..32])
+        .map_err(|_| KeyError::Unparsable("not an Ed25519 seed"))
+}
+
+/// Pure Ed25519 signature (RFC 8032) of `msg`.
+pub fn ed25519_seed_sign(key: &Ed25519KeyPair, msg: &[u8]) -> Vec<u8> {
+    key.sign(msg).as_ref().to_vec()
 }
 
 /// Lowercase hex HMAC-SHA256: Binance's `signature` for HMAC keys.
@@ -44,7 +177,7 @@ pub fn hmac_sha256_hex(key: &[u8], msg: &[u8]) -> String {
 
 /// Lowercase hex SHA-256.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
+    hex(&sha256(data))
 }
 
 /// RFC 3986 unreserved characters stay as they are; everything else is `%XX`. This is what

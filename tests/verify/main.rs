@@ -17,10 +17,18 @@ mod common;
 
 mod aws;
 mod binance;
+mod bitget;
 mod budgets;
+mod bybit;
 mod cli;
+mod coinbase;
 mod dry_run;
+mod exchanges;
+mod gate;
 mod github;
+mod kraken;
+mod kucoin;
+mod okx;
 mod slack;
 mod stripe;
 
@@ -32,7 +40,10 @@ use common::fake;
 use common::mock_server::{Canned, MockServer, Recorded, RunningMock};
 
 /// The providers, as their base-URL variables name them.
-pub const PROVIDERS: [&str; 5] = ["BINANCE", "AWS", "GITHUB", "SLACK", "STRIPE"];
+pub const PROVIDERS: [&str; 15] = [
+    "BINANCE", "AWS", "GITHUB", "SLACK", "STRIPE", "BYBIT", "OKX", "KUCOIN", "BITGET", "GATE",
+    "COINBASE", "KRAKEN", "BITFINEX", "HTX", "MEXC",
+];
 
 /// Where a provider without a mock points: the discard port, closed, on loopback.
 pub const DISCARD: &str = "http://127.0.0.1:9";
