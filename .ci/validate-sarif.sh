@@ -16,7 +16,10 @@ command -v python3 >/dev/null || { apt-get update && apt-get install -y python3;
 
 echo "== cargo build --locked (the binary the SARIF is made with)"
 cargo build --locked
-bin="$PWD/target/debug/leakhound"
+# Wherever cargo puts it: CARGO_TARGET_DIR, a .cargo/config.toml, or target/.
+target_dir="$(cargo metadata --format-version 1 --no-deps --locked \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+bin="$target_dir/debug/leakhound"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

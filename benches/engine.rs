@@ -122,3 +122,116 @@ fn keyword_pass_only(bencher: divan::Bencher) {
             .sum::<usize>()
     });
 }
+
+/// Worst-case inputs (issue 15): long runs of keywords and of the characters secrets are made
+/// of, and many findings on one line. Each is measured against plain text of the same size
+/// (`worst_case::plain_text`); the aim is within 10× its throughput. Sizes are 1 MB-ish so a
+/// pass stays short; `LEAKHOUND_BENCH_WORST_MB` scales them (e.g. 10 for the issue's 10 MB).
+mod worst_case {
+    use super::*;
+
+    fn size() -> usize {
+        std::env::var("LEAKHOUND_BENCH_WORST_MB")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(1)
+            << 20
+    }
+
+    fn repeat(unit: &str) -> Vec<u8> {
+        unit.as_bytes()
+            .iter()
+            .copied()
+            .cycle()
+            .take(size())
+            .collect()
+    }
+
+    const INPUTS: &[&str] = &[
+        "plain_text",
+        "akia_x_1m",
+        "password_eq_x_1m",
+        "a_x_10mb",
+        "secret_eq_chain",
+        "jwt_header_run",
+        "binance_keys_one_line",
+        "binance_keys_one_per_line",
+        "minified_line_1000_tokens",
+        "all_keywords_joined",
+    ];
+
+    fn input(name: &str) -> Vec<u8> {
+        let fake = leakhound::fake::alnum;
+        match name {
+            // Source-like prose without secrets: the reference.
+            "plain_text" => repeat(
+                "fn main() { let total = items.iter().map(|x| x.len()).sum::<usize>(); }\n\
+                 The quick brown fox jumps over the lazy dog, again and again.\n",
+            ),
+            "akia_x_1m" => repeat("AKIA"),
+            "password_eq_x_1m" => repeat("password="),
+            "a_x_10mb" => repeat("A"),
+            "secret_eq_chain" => repeat("secret="),
+            "jwt_header_run" => repeat("eyJhbGciOiJIUzI1NiJ9."),
+            "binance_keys_one_line" => {
+                let mut s = Vec::new();
+                let mut i = 0;
+                while s.len() < size() {
+                    s.extend_from_slice(format!("binance_api_key={} ", fake(64, i)).as_bytes());
+                    i += 1;
+                }
+                s
+            }
+            "binance_keys_one_per_line" => {
+                let mut s = Vec::new();
+                let mut i = 0;
+                while s.len() < size() {
+                    s.extend_from_slice(format!("binance_api_key={}\n", fake(64, i)).as_bytes());
+                    i += 1;
+                }
+                s
+            }
+            "minified_line_1000_tokens" => {
+                // 1,000 candidates spread over one line of the size.
+                let filler = "var a=function(b){return b+1};".repeat(size() / 1000 / 30 + 1);
+                let mut s = Vec::new();
+                for i in 0..1000 {
+                    s.extend_from_slice(filler.as_bytes());
+                    s.extend_from_slice(format!("\"api_key\":\"{}\",", fake(40, i)).as_bytes());
+                }
+                s
+            }
+            "all_keywords_joined" => {
+                let rules = RuleSet::builtin().expect("builtin rules");
+                let mut kws: Vec<String> = rules
+                    .rules()
+                    .iter()
+                    .flat_map(|r| r.keywords.clone())
+                    .collect();
+                kws.sort();
+                kws.dedup();
+                repeat(&(kws.join("=") + "="))
+            }
+            other => unreachable!("{other}"),
+        }
+    }
+
+    fn detector() -> &'static Detector {
+        static D: std::sync::OnceLock<Detector> = std::sync::OnceLock::new();
+        D.get_or_init(|| {
+            Detector::new(Arc::new(RuleSet::builtin().expect("builtin rules"))).expect("detector")
+        })
+    }
+
+    #[divan::bench(args = INPUTS, sample_count = 5, sample_size = 1)]
+    fn engine(bencher: divan::Bencher, name: &str) {
+        let blob = input(name);
+        let detector = detector();
+        let mut scratch = detector.new_scratch();
+        // Compile the rules the input reaches before timing.
+        detector.detect(&blob, "bench", &mut scratch);
+        bencher
+            .counter(BytesCount::new(blob.len()))
+            .bench_local(|| detector.detect(&blob, "bench", &mut scratch).len());
+    }
+}

@@ -29,7 +29,7 @@ checks every `crate::` path against this table, and that only `cli` uses clap).
 | 6 | `verify` | opt-in read-only provider calls that fill in verdicts | read git |
 | 7 | `report` | text, JSON (written and read back), JSONL, SARIF; output files | send requests |
 | 8 | `config` | `.leakhound.toml` and the resolution of each stage's settings | |
-| 9 | `pipeline` | suppress → verify → report, for any source's outcome (no clap) | parse flags |
+| 9 | `pipeline`, `scanner` | suppress → verify → report, for any source's outcome (no clap); the library API (`Scanner`: bytes, folders, history) | parse flags |
 | 10 | `cli` | flags → settings → a source → the pipeline → an exit code | |
 
 Where new code goes: a rule is a TOML file in `rules/`; a new source is a module under
@@ -38,6 +38,7 @@ Where new code goes: a rule is a TOML file in `rules/`; a new source is a module
 and a variant of [`report::Format`].
 */
 
+#[doc(hidden)]
 pub mod cli;
 pub mod config;
 pub mod detect;
@@ -48,7 +49,10 @@ pub mod findings;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod scanner;
 pub mod sources;
 pub mod suppress;
 pub mod time;
 pub mod verify;
+
+pub use scanner::Scanner;

@@ -36,6 +36,8 @@ pub struct OutputSettings {
     pub output: Option<PathBuf>,
     pub show_secrets: bool,
     pub color: ColorChoice,
+    /// No summary line and no advice (`--quiet`): only the findings.
+    pub quiet: bool,
 }
 
 impl Default for OutputSettings {
@@ -45,6 +47,7 @@ impl Default for OutputSettings {
             output: None,
             show_secrets: false,
             color: ColorChoice::Auto,
+            quiet: false,
         }
     }
 }
@@ -96,7 +99,7 @@ pub fn finish(
     if !had_findings {
         return Ok(Verdict::Clean);
     }
-    if let Some(advice) = advice.filter(|_| output.format == Format::Text) {
+    if let Some(advice) = advice.filter(|_| output.format == Format::Text && !output.quiet) {
         eprintln!("{advice}");
     }
     Ok(Verdict::Findings)
@@ -155,13 +158,14 @@ fn emit(args: &OutputSettings, outcome: &ScanOutcome, rules: &RuleSet) -> anyhow
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            out.is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        // A terminal, unless NO_COLOR; CLICOLOR_FORCE colours a pipe too.
+        ColorChoice::Auto => out.auto_color(),
     };
     let opts = ReportOptions {
         show_secrets: args.show_secrets,
         color: color && args.format == Format::Text,
+        width: out.width(),
+        quiet: args.quiet,
     };
     write_report(out.writer(), args.format, outcome, rules, opts)?;
     out.finish()?;
@@ -179,7 +183,7 @@ fn emit(args: &OutputSettings, outcome: &ScanOutcome, rules: &RuleSet) -> anyhow
             eprintln!("leakhound: unused ignore entry: {u}");
         }
     }
-    if args.format != Format::Text || args.output.is_some() {
+    if !args.quiet && (args.format != Format::Text || args.output.is_some()) {
         eprintln!("leakhound: {}", crate::report::summary(outcome));
     }
     Ok(())

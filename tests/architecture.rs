@@ -20,7 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["verify"],
     &["report"],
     &["config"],
-    &["pipeline"],
+    &["pipeline", "scanner"],
     &["cli"],
 ];
 
@@ -41,6 +41,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("report", &["ureq", "clap"]),
     ("config", &["ureq", "clap"]),
     ("pipeline", &["clap"]),
+    ("scanner", &["clap", "ureq"]),
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

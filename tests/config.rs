@@ -66,9 +66,12 @@ fn found_at_the_scanned_root_and_skipped_with_no_config() {
         rule_ids(&scan(top.path(), &["project"]).doc),
         vec!["acme-token"]
     );
-    // Only at the root: scanning a sub-folder, or from the parent, does not use it.
-    assert!(rule_ids(&scan(&d, &["src"]).doc).is_empty());
-    assert!(rule_ids(&scan(top.path(), &["project/src/client.py"]).doc).is_empty());
+    // Found walking up from a sub-folder, or from a file's folder, as git finds `.git`.
+    assert_eq!(rule_ids(&scan(&d, &["src"]).doc), vec!["acme-token"]);
+    assert_eq!(
+        rule_ids(&scan(top.path(), &["project/src/client.py"]).doc),
+        vec!["acme-token"]
+    );
     // For a file or several PATHs, the current folder is the root.
     assert_eq!(
         rule_ids(&scan(&d, &["src/client.py"]).doc),

@@ -30,6 +30,7 @@ fn findings_of(folder: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::assert_report_schema(&report);
     let mut lines = Vec::new();
     for f in report["findings"].as_array().unwrap() {
         let mut line = format!(
@@ -90,6 +91,7 @@ fn noise_guard_stays_clean() {
         .output()
         .expect("leakhound runs");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::assert_report_schema(&report);
     let findings: Vec<String> = report["findings"]
         .as_array()
         .unwrap()

@@ -9,7 +9,12 @@ use crate::pipeline::{OutputSettings, VerifySettings};
 use crate::report::Format;
 
 #[derive(Debug, Parser)]
-#[command(name = "leakhound", version, about = "Find leaked secrets in files and git history", long_about = None)]
+#[command(
+    name = "leakhound",
+    version = super::VERSION,
+    about = "Find leaked secrets in files and git history",
+    long_about = None
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -33,6 +38,29 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Verify the findings of a JSON report written with --show-secrets (read-only provider calls)
     Verify(VerifyCmdArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a folder with --dir
+    Man(ManArgs),
+    /// Print the version, the commit it was built from, and the target
+    Version,
+}
+
+/// `leakhound completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `leakhound man [--dir DIR]`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write leakhound.1 and one leakhound-COMMAND.1 per command into DIR instead of printing
+    /// leakhound.1
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Options that choose the rules.
@@ -85,7 +113,8 @@ pub struct OutputArgs {
     /// Show secrets in full instead of redacted (careful: reports then hold live secrets)
     #[arg(long)]
     pub show_secrets: bool,
-    /// Colour in the text report: auto (a terminal, unless NO_COLOR is set), always, never
+    /// Colour in the text report: auto (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1
+    /// forces it), always, never
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -98,6 +127,13 @@ pub struct ReportArgs {
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
+    /// Print only the findings: no summary line, no advice, no progress bar
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Exit with N instead of 1 when there are findings (0 reports them without failing; errors
+    /// stay 2)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
     #[command(flatten)]
     pub suppress: SuppressArgs,
     #[command(flatten)]
@@ -209,6 +245,17 @@ pub struct GitArgs {
     /// Number of scanning threads (default: one per core)
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Only commits not reachable from REV (e.g. the commit a push started from)
+    #[arg(long, value_name = "REV", conflicts_with = "staged")]
+    pub since_commit: Option<String>,
+    /// Record what was scanned in FILE and skip it next time: a rescan covers only new commits
+    /// and new blobs, and reports only what they add (rescans everything when the rules change)
+    #[arg(long, value_name = "FILE", conflicts_with = "staged")]
+    pub cache: Option<PathBuf>,
+    /// Memory for the history scan's object and pack caches, all threads together (default
+    /// 32MiB); the ids of the blobs seen (~40 bytes each) and one blob per thread come on top
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, conflicts_with = "staged")]
+    pub max_memory: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -307,6 +354,19 @@ pub enum ConfigCommand {
         /// The file to check
         #[arg(value_name = "FILE", default_value = ".leakhound.toml")]
         file: PathBuf,
+    },
+    /// Convert a gitleaks config into .leakhound.toml and a rules file, and list what could not
+    /// be converted
+    ImportGitleaks {
+        /// The gitleaks config
+        #[arg(value_name = "FILE", default_value = ".gitleaks.toml")]
+        file: PathBuf,
+        /// Folder to write .leakhound.toml and leakhound-gitleaks-rules.toml into
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        output_dir: PathBuf,
+        /// Replace an existing .leakhound.toml or rules file
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -429,6 +489,7 @@ impl OutputArgs {
             output: self.output.clone(),
             show_secrets: self.show_secrets,
             color: self.color.into(),
+            quiet: false,
         }
     }
 }

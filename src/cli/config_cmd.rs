@@ -13,6 +13,11 @@ use crate::rules::RuleSet;
 pub fn run(args: ConfigArgs) -> anyhow::Result<u8> {
     match args.command {
         ConfigCommand::Check { file } => check(&file),
+        ConfigCommand::ImportGitleaks {
+            file,
+            output_dir,
+            force,
+        } => import_gitleaks(&file, &output_dir, force),
     }
 }
 
@@ -45,4 +50,48 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// `leakhound config import-gitleaks`: writes `.leakhound.toml` and the converted rules, checks
+/// the result loads, and lists what could not be converted.
+fn import_gitleaks(file: &Path, out_dir: &Path, force: bool) -> anyhow::Result<u8> {
+    const RULES_FILE: &str = "leakhound-gitleaks-rules.toml";
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let converted = crate::config::gitleaks::convert(&text, RULES_FILE)
+        .with_context(|| format!("{} is not a usable gitleaks config", file.display()))?;
+    let config_path = out_dir.join(crate::config::CONFIG_FILE_NAME);
+    let rules_path = out_dir.join(RULES_FILE);
+    for p in [&config_path, &rules_path] {
+        if p.exists() && !force {
+            anyhow::bail!(
+                "{} exists; pass --force to replace it, or --output-dir to write elsewhere",
+                p.display()
+            );
+        }
+    }
+    crate::report::write_atomically(&rules_path, &converted.rules)?;
+    crate::report::write_atomically(&config_path, &converted.config)?;
+    // What was written must load: the config, its rules, its allow lists.
+    Config::load(&config_path)
+        .with_context(|| format!("the converted {} does not load", config_path.display()))?;
+    println!(
+        "leakhound: wrote {} and {} ({} rule{} converted)",
+        config_path.display(),
+        rules_path.display(),
+        converted.rules_converted,
+        plural(converted.rules_converted)
+    );
+    if converted.not_converted.is_empty() {
+        println!("leakhound: everything was converted");
+    } else {
+        println!(
+            "leakhound: not converted ({}):",
+            converted.not_converted.len()
+        );
+        for n in &converted.not_converted {
+            println!("  - {n}");
+        }
+    }
+    Ok(EXIT_CLEAN)
 }

@@ -47,7 +47,7 @@ fi
 leakhound="${LEAKHOUND:-leakhound}"
 if ! command -v "$leakhound" >/dev/null 2>&1; then
     echo "leakhound: cannot run '$leakhound': it is not on PATH." >&2
-    echo "leakhound: install it (cargo install leakhound) or set LEAKHOUND to its path;" >&2
+    echo "leakhound: install it (cargo install --locked leakhound) or set LEAKHOUND to its path;" >&2
     echo "leakhound: the secret check did not run, so the commit is refused (git commit --no-verify skips it)." >&2
     exit 1
 fi
@@ -77,7 +77,7 @@ fi
 leakhound="${LEAKHOUND:-leakhound}"
 if ! command -v "$leakhound" >/dev/null 2>&1; then
     echo "leakhound: cannot run '$leakhound': it is not on PATH." >&2
-    echo "leakhound: install it (cargo install leakhound) or set LEAKHOUND to its path;" >&2
+    echo "leakhound: install it (cargo install --locked leakhound) or set LEAKHOUND to its path;" >&2
     echo "leakhound: the secret check did not run, so the push is refused (git push --no-verify skips it)." >&2
     exit 1
 fi

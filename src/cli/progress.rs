@@ -19,7 +19,7 @@ impl Progress for Bar {
 /// A spinner on stderr counting `what` (files, blobs), only when stderr is a terminal and
 /// progress is not turned off.
 pub(crate) fn progress_bar(args: &ReportArgs, what: &str) -> Option<ProgressBar> {
-    if args.no_progress || !std::io::stderr().is_terminal() {
+    if args.no_progress || args.quiet || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = ProgressBar::new_spinner();

@@ -74,7 +74,8 @@ pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
 }
 
 fn list(set: &RuleSet, format: ListFormat) -> anyhow::Result<()> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // A reader that stops early (`| head`) ends the listing quietly.
+    let mut out = crate::report::stdout();
     match format {
         ListFormat::Json => {
             let infos: Vec<RuleInfo> = set
@@ -157,16 +158,19 @@ fn check(files: &[std::path::PathBuf], no_builtin: bool) -> anyhow::Result<u8> {
     let only_user = !files.is_empty();
     let selected = |i: usize| !only_user || user_ids.contains(&set.rules()[i].id);
     let report = check_rules(set.clone(), selected)?;
+    let mut out = crate::report::stdout();
     for f in &report.failures {
-        println!("FAIL {} ({}): {}", f.rule_id, f.origin, f.message);
+        writeln!(out, "FAIL {} ({}): {}", f.rule_id, f.origin, f.message)?;
     }
-    println!(
+    writeln!(
+        out,
         "{} rules, {} examples checked, {} failure{}",
         report.rules_checked,
         report.examples_checked,
         report.failures.len(),
         if report.failures.len() == 1 { "" } else { "s" }
-    );
+    )?;
+    out.flush()?;
     Ok(if report.failures.is_empty() {
         EXIT_CLEAN
     } else {

@@ -5,12 +5,24 @@ use super::conclude;
 use super::progress::{progress_bar, Bar};
 use crate::config::{scan_root, Setup};
 use crate::detect::Detector;
-use crate::sources::fs::{check_roots, scan_files, FsOptions};
+use crate::sources::fs::{check_roots, is_stdin, scan_files, FsOptions};
 
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     // The roots first: a typo in PATH is the error to report, not a config elsewhere.
     check_roots(&args.paths)?;
-    let root = scan_root(&args.paths);
+    // Standard input (`-`, `/dev/stdin`) has no folder: the config is looked for from the
+    // current folder, as for several PATHs.
+    let named: Vec<_> = args
+        .paths
+        .iter()
+        .filter(|p| !is_stdin(p))
+        .cloned()
+        .collect();
+    let root = if named.len() == args.paths.len() {
+        scan_root(&args.paths)
+    } else {
+        scan_root(&[])
+    };
     let mut setup = Setup::load(
         Some(&root),
         &args.report.suppress.source.settings(),

@@ -46,6 +46,7 @@ use crate::rules::schema::RuleSpec;
 use crate::rules::{compile_specs, load_path, Rule, RuleSet};
 use crate::suppress::allow_list::FindingFilter;
 
+pub mod gitleaks;
 mod setup;
 mod size;
 
@@ -301,8 +302,61 @@ fn parse_format(name: &str) -> Result<Format, String> {
     name.parse()
 }
 
+/// Largest compiled size of one allow regex (its NFA, bytes).
+pub const ALLOW_REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Most memory the compiled allow regexes of one config may take (their NFAs, bytes; the
+/// matchers built from them take about three times as much). A config comes from an untrusted
+/// repository: 4,000 allow regexes in a 123 KB file once took 984 MB.
+pub const ALLOW_REGEX_BUDGET: usize = 16 << 20;
+
+/// Refuses allow regexes that would take too much memory once compiled: one over
+/// [`ALLOW_REGEX_SIZE_LIMIT`], or all of them together over [`ALLOW_REGEX_BUDGET`]. Measures
+/// each regex's NFA (cheap: no matcher is built); syntax errors are left to the compilation
+/// that follows, which names them.
+fn check_allow_regex_budget(table: &AllowTable) -> anyhow::Result<()> {
+    use regex_automata::nfa::thompson;
+    let all: Vec<&String> = table
+        .regexes
+        .iter()
+        .chain(table.rules.values().flat_map(|l| &l.regexes))
+        .collect();
+    let mut total = 0usize;
+    for (i, r) in all.iter().enumerate() {
+        let built = thompson::Compiler::new()
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .unicode(false)
+                    .utf8(false),
+            )
+            .configure(thompson::Config::new().nfa_size_limit(Some(ALLOW_REGEX_SIZE_LIMIT)))
+            .build(r);
+        let nfa = match built {
+            Ok(nfa) => nfa,
+            Err(e) if e.size_limit().is_some() => bail!(
+                "regex {r:?} is too large once compiled (over the {} KiB limit of one allow \
+                 regex); simplify it (fewer or smaller repetitions) or use a stopword",
+                ALLOW_REGEX_SIZE_LIMIT >> 10
+            ),
+            Err(_) => continue,
+        };
+        total += nfa.memory_usage();
+        if total > ALLOW_REGEX_BUDGET {
+            bail!(
+                "the allow regexes take more than {} MiB once compiled (reached at regex {} of \
+                 {}, {r:?}); use fewer or simpler regexes, or stopwords",
+                ALLOW_REGEX_BUDGET >> 20,
+                i + 1,
+                all.len()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// The config's `[allow]` table, compiled for the suppression stage.
 fn compile_filter(table: &AllowTable) -> anyhow::Result<FindingFilter> {
+    check_allow_regex_budget(table)?;
     let per_rule = table.rules.iter().map(|(id, list)| {
         (
             id.as_str(),
@@ -397,5 +451,27 @@ mod tests {
         assert!(!c.filter.allows(&f("r2", "abc_test_")));
         assert!(parse("[allow]\nstopwords = ['']").is_err());
         assert!(parse("[allow]\nregexes = ['(']").is_err());
+    }
+
+    #[test]
+    fn allow_regexes_have_a_memory_budget() {
+        // One regex too large on its own.
+        let err = format!(
+            "{:#}",
+            parse("[allow]\nregexes = ['[a-z]{1,20000}[0-9]{1,20000}']").unwrap_err()
+        );
+        assert!(
+            err.contains("too large once compiled") && err.contains("cfg/.leakhound.toml"),
+            "{err}"
+        );
+        // Many regexes, each fine, too many together (the per-rule lists count too).
+        let one = "'[a-f0-9]{1,200}z{1,50}'";
+        let many = vec![one; 600].join(",");
+        let text = format!("[allow]\nregexes = [{many}]\n[allow.rules.r1]\nregexes = [{many}]\n");
+        let err = format!("{:#}", parse(&text).unwrap_err());
+        assert!(err.contains("more than 16 MiB"), "{err}");
+        // A realistic list is fine.
+        let fine = vec!["'^sk_test_[a-z0-9]{8,40}'"; 200].join(",");
+        assert!(parse(&format!("[allow]\nregexes = [{fine}]\n")).is_ok());
     }
 }

@@ -25,6 +25,8 @@
 
 use memchr::memmem;
 
+use crate::findings::lines::{first_break, is_break, last_break};
+
 pub use crate::findings::InlineAllow;
 
 /// Shortest fingerprint prefix a pinned marker accepts: 8 hex digits (32 bits) cannot match a
@@ -79,18 +81,30 @@ const MARKERS: [Marker; 4] = [
 /// and whose fingerprint is `fingerprint`.
 pub fn inline_allow(blob: &[u8], offset: usize, fingerprint: &str) -> Option<InlineAllow> {
     let offset = offset.min(blob.len());
-    let start = memchr::memrchr(b'\n', &blob[..offset]).map_or(0, |p| p + 1);
-    let end = memchr::memchr(b'\n', &blob[offset..]).map_or(blob.len(), |p| offset + p);
-    let lo = start.max(offset.saturating_sub(LINE_WINDOW));
-    let hi = end.min(offset.saturating_add(LINE_WINDOW));
-    if let Some(allow) = allow_in(&blob[lo..hi], fingerprint, false) {
+    // Line breaks are looked for only within the window around the secret, so that a finding
+    // costs the same on a huge one-line file as on a short line (a search back to the line's
+    // real start made 166,000 JWTs on one 10 MB line take 100 s). A lone CR ends a line too
+    // (see `findings::lines`).
+    let lo = offset.saturating_sub(LINE_WINDOW);
+    let hi = offset.saturating_add(LINE_WINDOW).min(blob.len());
+    let start = last_break(blob, lo, offset).map_or(lo, |p| p + 1);
+    let end = first_break(blob, offset, hi).unwrap_or(hi);
+    if let Some(allow) = allow_in(&blob[start..end], fingerprint, false) {
         return Some(allow);
     }
-    if start == 0 {
+    // The line above reaches only a line whose start is within the window: a marker does not
+    // allow a secret far into a long line below it.
+    let start_known = start > lo || lo == 0 || is_break(blob, lo - 1);
+    if start == 0 || !start_known {
         return None;
     }
     let prev_end = start - 1;
-    let prev_start = memchr::memrchr(b'\n', &blob[..prev_end]).map_or(0, |p| p + 1);
+    let back = prev_end.saturating_sub(2 * LINE_WINDOW);
+    let prev_start = match last_break(blob, back, prev_end) {
+        Some(p) => p + 1,
+        None if back == 0 => 0,
+        None => return None, // a line above longer than the window is no comment line
+    };
     let prev = &blob[prev_start..prev_end.min(prev_start.saturating_add(LINE_WINDOW))];
     allow_in(prev, fingerprint, true)
 }

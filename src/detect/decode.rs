@@ -272,7 +272,14 @@ fn split_pem(blob: &[u8], out: &mut Vec<Candidate>) {
             continue;
         };
         let block_end = label_end + dashes + "-----".len();
-        if literal_joint().is_match(&region[..close]) {
+        // Between the header line and the END marker: only key material, string joints and
+        // escapes (base64, quotes, `+ . , & |`, backslashes, blanks). Code or prose there
+        // (calls, `;`, parentheses, comments) means this is not a key split into literals.
+        let header_end = memchr::memchr(b'\n', &region[..close]).unwrap_or(close);
+        let body_ok = region[header_end..close]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b" \t\r\n\"'+/=.,&|\\".contains(&b));
+        if body_ok && literal_joint().is_match(&region[..close]) {
             out.push(Candidate {
                 range: p..p + block_end,
                 encoding: Encoding::Concatenated,

@@ -1,5 +1,9 @@
 //! Byte offsets to 1-based line and column numbers.
 //!
+//! A line ends at `\n`, at `\r\n` (one break), or at a lone `\r` (old Mac files): a file
+//! with CR-only line endings has as many lines as it shows in an editor, so its findings get
+//! their own line numbers and one allow marker covers one line, not the whole file.
+//!
 //! Findings are rare, so this walks the blob lazily: each lookup counts newlines only between
 //! the previous offset and this one, in either direction. Callers ask for starts, ends and
 //! parts in no particular order; a backward step must not cost a rescan from the top, or a
@@ -21,6 +25,48 @@ pub struct LineLocator<'a> {
     /// The column of `offset`, kept so that a step along one long line (minified code, a
     /// dump) counts only the characters it moves over.
     column: usize,
+}
+
+/// True when byte `i` of `blob` ends a line: a `\n`, or a `\r` not followed by `\n` (the `\n`
+/// of a `\r\n` is the break).
+pub fn is_break(blob: &[u8], i: usize) -> bool {
+    match blob[i] {
+        b'\n' => true,
+        b'\r' => blob.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// Line breaks in `blob[from..to]`.
+fn count_breaks(blob: &[u8], from: usize, to: usize) -> usize {
+    memchr::memchr2_iter(b'\n', b'\r', &blob[from..to])
+        .filter(|&i| is_break(blob, from + i))
+        .count()
+}
+
+/// The offset of the last line break in `blob[from..to]`.
+pub fn last_break(blob: &[u8], from: usize, to: usize) -> Option<usize> {
+    memchr::memrchr2_iter(b'\n', b'\r', &blob[from..to])
+        .map(|i| from + i)
+        .find(|&i| is_break(blob, i))
+}
+
+/// The offset of the first line break in `blob[from..to]`.
+pub fn first_break(blob: &[u8], from: usize, to: usize) -> Option<usize> {
+    memchr::memchr2_iter(b'\n', b'\r', &blob[from..to])
+        .map(|i| from + i)
+        .find(|&i| is_break(blob, i))
+}
+
+/// Where the line holding byte `offset` starts.
+pub fn line_start(blob: &[u8], offset: usize) -> usize {
+    last_break(blob, 0, offset.min(blob.len())).map_or(0, |p| p + 1)
+}
+
+/// Where the line holding byte `offset` ends: the offset of its break (or the blob's end).
+pub fn line_end(blob: &[u8], offset: usize) -> usize {
+    let offset = offset.min(blob.len());
+    first_break(blob, offset, blob.len()).unwrap_or(blob.len())
 }
 
 /// Characters in `bytes` (UTF-8 lead bytes; invalid bytes count one each).
@@ -46,17 +92,17 @@ impl<'a> LineLocator<'a> {
             if offset >= self.line_start {
                 self.column -= chars(&self.blob[offset..self.offset]);
             } else {
-                self.line -= memchr::memchr_iter(b'\n', &self.blob[offset..self.offset]).count();
-                self.line_start = memchr::memrchr(b'\n', &self.blob[..offset]).map_or(0, |p| p + 1);
+                self.line -= count_breaks(self.blob, offset, self.offset);
+                self.line_start = line_start(self.blob, offset);
                 self.column = 1 + chars(&self.blob[self.line_start..offset]);
             }
         } else {
             let stepped = &self.blob[self.offset..offset];
-            match memchr::memrchr(b'\n', stepped) {
+            match last_break(self.blob, self.offset, offset) {
                 None => self.column += chars(stepped),
                 Some(last) => {
-                    self.line += memchr::memchr_iter(b'\n', stepped).count();
-                    self.line_start = self.offset + last + 1;
+                    self.line += count_breaks(self.blob, self.offset, offset);
+                    self.line_start = last + 1;
                     self.column = 1 + chars(&self.blob[self.line_start..offset]);
                 }
             }
@@ -83,15 +129,9 @@ impl<'a> LineLocator<'a> {
         let blob = self.blob;
         let at = secret.start.min(blob.len());
         let back = at.saturating_sub(max);
-        let line_start = match memchr::memrchr(b'\n', &blob[back..at]) {
-            Some(p) => back + p + 1,
-            None => back,
-        };
-        let ahead = (at + max).min(blob.len());
-        let line_end = match memchr::memchr(b'\n', &blob[at..ahead]) {
-            Some(p) => at + p,
-            None => ahead,
-        };
+        let line_start = last_break(blob, back, at).map_or(back, |p| p + 1);
+        let ahead = at.saturating_add(max).min(blob.len());
+        let line_end = first_break(blob, at, ahead).unwrap_or(ahead);
         let mut start = line_start;
         if line_end - line_start > max {
             start = start.max(at.saturating_sub(max / 4));
@@ -124,7 +164,7 @@ impl<'a> LineLocator<'a> {
             end -= 1;
         }
         let mut text = String::new();
-        let line_begins = start == 0 || blob[start - 1] == b'\n';
+        let line_begins = start == 0 || is_break(blob, start - 1);
         if !line_begins {
             text.push('…');
         }
@@ -135,7 +175,7 @@ impl<'a> LineLocator<'a> {
             shown
         };
         text.push_str(&String::from_utf8_lossy(shown));
-        let line_ends = end == blob.len() || blob[end] == b'\n' || blob[end..].starts_with(b"\r\n");
+        let line_ends = end == blob.len() || matches!(blob[end], b'\n' | b'\r');
         if !line_ends {
             text.push('…');
         }
@@ -164,6 +204,25 @@ mod tests {
         assert_eq!(loc.position(2), Position { line: 1, column: 3 });
         assert_eq!(loc.snippet(5..6, 100, &[]).0, "cdé");
         assert_eq!(loc.snippet(0..1, 1, &[]).0, "a…");
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        // Old Mac line endings, mixed with CRLF and LF.
+        let blob = b"k1=aaa\rk2=bbb\rk3=ccc\r\nk4=ddd\nk5";
+        let mut loc = LineLocator::new(blob);
+        assert_eq!(loc.position(3), Position { line: 1, column: 4 });
+        assert_eq!(loc.position(10), Position { line: 2, column: 4 });
+        assert_eq!(loc.position(17), Position { line: 3, column: 4 });
+        assert_eq!(loc.position(25), Position { line: 4, column: 4 });
+        assert_eq!(loc.position(30), Position { line: 5, column: 2 });
+        assert_eq!(loc.position(10), Position { line: 2, column: 4 });
+        assert_eq!(loc.position(3), Position { line: 1, column: 4 });
+        assert_eq!(loc.snippet(10..13, 100, &[]).0, "k2=bbb");
+        assert_eq!(loc.snippet(17..20, 100, &[]).0, "k3=ccc");
+        assert_eq!(line_start(blob, 10), 7);
+        assert_eq!(line_end(blob, 10), 13);
+        assert_eq!(line_end(blob, 17), 21);
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub struct JsonFinding {
     pub severity: String,
     #[serde(default)]
     pub path: String,
+    /// The path's bytes in hex, when the file name is not UTF-8 (`path` then writes each
+    /// byte that is not as `\xNN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<String>,
     #[serde(default)]
     pub line: usize,
     #[serde(default)]
@@ -91,6 +95,7 @@ impl JsonFinding {
             rule_name: f.rule_name.clone(),
             severity: f.severity.as_str().to_string(),
             path: f.path.clone(),
+            path_bytes: crate::sources::fs::path_bytes(&f.path).map(|b| crate::encoding::hex(&b)),
             line: f.line,
             column: f.column,
             end_line: f.end_line,

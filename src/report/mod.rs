@@ -4,6 +4,8 @@
 //! passed `--show-secrets`; redaction happens here, at the last step, so no earlier stage can
 //! forget it.
 
+mod gitleaks_json;
+mod html;
 pub mod json;
 mod outcome;
 mod output;
@@ -11,7 +13,7 @@ mod sarif;
 mod text;
 
 pub use outcome::ScanOutcome;
-pub use output::{write_atomically, Output};
+pub use output::{stdout, write_atomically, Output, PipeGuard, DEFAULT_WIDTH};
 pub use text::summary;
 
 use std::io::Write;
@@ -28,10 +30,21 @@ pub enum Format {
     Jsonl,
     // SARIF 2.1.0 for GitHub code scanning: always redacted, even with `--show-secrets`.
     Sarif,
+    // One self-contained HTML page: always redacted, even with `--show-secrets`.
+    Html,
+    // The JSON array gitleaks writes, for CI parsers written for gitleaks.
+    GitleaksJson,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Jsonl, Format::Sarif];
+    pub const ALL: [Format; 6] = [
+        Format::Text,
+        Format::Json,
+        Format::Jsonl,
+        Format::Sarif,
+        Format::Html,
+        Format::GitleaksJson,
+    ];
 
     /// The name `--format` and `format = "..."` use.
     pub const fn name(self) -> &'static str {
@@ -40,6 +53,8 @@ impl Format {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
             Format::Sarif => "sarif",
+            Format::Html => "html",
+            Format::GitleaksJson => "gitleaks-json",
         }
     }
 }
@@ -63,6 +78,10 @@ impl std::str::FromStr for Format {
 pub struct ReportOptions {
     pub show_secrets: bool,
     pub color: bool,
+    /// Columns to wrap long text (the `fix:` advice) to.
+    pub width: usize,
+    /// No summary line (`--quiet`).
+    pub quiet: bool,
 }
 
 /// Writes `outcome` in `format`.
@@ -78,6 +97,8 @@ pub fn write_report(
         Format::Json => json::write_document(w, outcome, opts),
         Format::Jsonl => json::write_lines(w, outcome, opts),
         Format::Sarif => sarif::write(w, outcome, rules),
+        Format::Html => html::write(w, outcome, rules),
+        Format::GitleaksJson => gitleaks_json::write(w, outcome, opts),
     }
 }
 

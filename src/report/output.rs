@@ -10,11 +10,16 @@ use anyhow::Context;
 pub struct Output {
     writer: Box<dyn Write>,
     pub is_terminal: bool,
+    to_stdout: bool,
 }
 
 impl Output {
     /// Opens `path` (creating its parent folders), or stdout when `None`. A `private` report
     /// (one that holds secrets in full) is created readable by its owner only.
+    ///
+    /// Standard output goes through [`anstream`] (ANSI colours work on Windows consoles too)
+    /// and a [`PipeGuard`]: a reader that goes away (`| head`) ends the report quietly, and the
+    /// run still exits with the code its findings call for.
     pub fn open(path: Option<&PathBuf>, private: bool) -> anyhow::Result<Output> {
         Ok(match path {
             Some(p) => Output {
@@ -23,10 +28,12 @@ impl Output {
                         .with_context(|| format!("cannot write report to {}", p.display()))?,
                 )),
                 is_terminal: false,
+                to_stdout: false,
             },
             None => Output {
-                writer: Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+                writer: Box::new(stdout()),
                 is_terminal: std::io::stdout().is_terminal(),
+                to_stdout: true,
             },
         })
     }
@@ -35,8 +42,87 @@ impl Output {
         &mut self.writer
     }
 
+    /// Whether `--color auto` colours this output: stdout only, as the `NO_COLOR`,
+    /// `CLICOLOR`, `CLICOLOR_FORCE` and `TERM` conventions and a terminal say (anstream's rules:
+    /// `NO_COLOR` wins, then `CLICOLOR_FORCE`); a file never.
+    pub fn auto_color(&self) -> bool {
+        self.to_stdout
+            && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+    }
+
+    /// The width to wrap long text to: the terminal's columns when stdout is one, else 80.
+    pub fn width(&self) -> usize {
+        if self.is_terminal {
+            if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+                return usize::from(w).max(40);
+            }
+        }
+        DEFAULT_WIDTH
+    }
+
     pub fn finish(mut self) -> anyhow::Result<()> {
         self.writer.flush().context("cannot write report")
+    }
+}
+
+/// The wrap width when the output is not a terminal.
+pub const DEFAULT_WIDTH: usize = 80;
+
+/// Buffered standard output for the commands' own text (listings, completions, the man page):
+/// colours as on a terminal (stripped on Windows consoles that need it), a closed pipe swallowed.
+pub fn stdout() -> PipeGuard<std::io::BufWriter<anstream::AutoStream<std::io::Stdout>>> {
+    PipeGuard::new(std::io::BufWriter::new(anstream::AutoStream::always(
+        std::io::stdout(),
+    )))
+}
+
+/// A writer that turns a broken pipe into the end of the output: the first `EPIPE` sets
+/// [`PipeGuard::broken`] and every later write succeeds without writing. So `leakhound scan |
+/// head` ends quietly, with the exit code of its findings, rather than with an error.
+pub struct PipeGuard<W: Write> {
+    inner: W,
+    broken: bool,
+}
+
+impl<W: Write> PipeGuard<W> {
+    pub fn new(inner: W) -> Self {
+        PipeGuard {
+            inner,
+            broken: false,
+        }
+    }
+
+    /// True once the reader has gone away.
+    pub fn broken(&self) -> bool {
+        self.broken
+    }
+
+    fn guard<T>(&mut self, r: std::io::Result<T>, done: T) -> std::io::Result<T> {
+        match r {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.broken = true;
+                Ok(done)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for PipeGuard<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.broken {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.guard(r, buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.broken {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.guard(r, ())
     }
 }
 
@@ -76,4 +162,73 @@ pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
         return Err(e).with_context(|| format!("cannot write {}", path.display()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose reader has gone away.
+    struct Closed(usize);
+
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            self.0 += 1;
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    #[test]
+    fn a_broken_pipe_ends_the_output_quietly() {
+        let mut g = PipeGuard::new(Closed(0));
+        assert!(!g.broken());
+        g.write_all(b"first").unwrap();
+        assert!(g.broken());
+        g.write_all(b"second").unwrap();
+        g.flush().unwrap();
+        assert_eq!(g.inner.0, 1, "nothing is written after the pipe broke");
+    }
+
+    #[test]
+    fn other_errors_still_fail() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut g = PipeGuard::new(Full);
+        assert!(g.write_all(b"x").is_err());
+        assert!(!g.broken());
+    }
+
+    #[test]
+    fn files_are_not_coloured_and_wrap_at_80() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/report.txt");
+        let out = Output::open(Some(&path), false).unwrap();
+        assert!(!out.auto_color());
+        assert_eq!(out.width(), DEFAULT_WIDTH);
+        out.finish().unwrap();
+        assert!(path.is_file(), "parent folders are created");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_reports_are_0600_even_when_the_file_existed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        Output::open(Some(&path), true).unwrap().finish().unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
 }

@@ -697,7 +697,11 @@ const URI_PATH_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::NON_ALP
     .remove(b'/');
 
 fn percent_encode(path: &str) -> String {
-    percent_encoding::utf8_percent_encode(path, URI_PATH_ESCAPES).to_string()
+    // A file name that is not UTF-8 is encoded byte for byte, as RFC 3986 allows.
+    match crate::sources::fs::path_bytes(path) {
+        Some(bytes) => percent_encoding::percent_encode(&bytes, URI_PATH_ESCAPES).to_string(),
+        None => percent_encoding::utf8_percent_encode(path, URI_PATH_ESCAPES).to_string(),
+    }
 }
 
 fn notification(level: &str, text: String) -> Notification {

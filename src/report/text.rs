@@ -68,12 +68,12 @@ pub fn write(
             w,
             "{} {}  {}",
             paint.severity(f.severity),
-            paint.bold(&f.rule_name),
-            paint.dim(&f.rule_id)
+            paint.bold(&clean(&f.rule_name)),
+            paint.dim(&clean(&f.rule_id))
         )?;
-        write!(w, "  secret:      {}", s.secret)?;
+        write!(w, "  secret:      {}", clean(&s.secret))?;
         for (name, value) in &s.parts {
-            write!(w, "   {name}: {value}")?;
+            write!(w, "   {}: {}", clean(name), clean(value))?;
         }
         writeln!(w)?;
         if let Some(v) = &f.verification {
@@ -92,17 +92,17 @@ pub fn write(
         for occ in group {
             let s = shown(occ, opts.show_secrets);
             let how = match (&occ.decoded, &occ.file_kind) {
-                (Some(d), _) => format!("  (decoded from {d})"),
-                (None, Some(k)) => format!("  ({k} file)"),
+                (Some(d), _) => format!("  (decoded from {})", clean(d)),
+                (None, Some(k)) => format!("  ({} file)", clean(k)),
                 (None, None) => String::new(),
             };
             writeln!(
                 w,
                 "    {}:{}:{}  {}{how}",
-                paint.bold(&occ.path),
+                paint.bold(&clean(&occ.path)),
                 occ.line,
                 occ.column,
-                s.line_text.trim()
+                clean(s.line_text.trim())
             )?;
             if let Some(c) = &occ.commit {
                 let state = if c.in_head {
@@ -110,16 +110,29 @@ pub fn write(
                 } else {
                     "only in history"
                 };
-                let short = &c.commit[..c.commit.len().min(12)];
+                let short = clean(&c.commit[..c.commit.len().min(12)]);
                 writeln!(
                     w,
                     "      commit {short} by {} <{}> on {}: {} ({state})",
-                    c.author, c.email, c.date, c.subject
+                    clean(&c.author),
+                    clean(&c.email),
+                    clean(&c.date),
+                    clean(&c.subject)
                 )?;
             }
         }
         if let Some(rule) = rules.get(&f.rule_id) {
-            writeln!(w, "  fix:         {}", rule.remediation.trim())?;
+            let indent = "  fix:         ".len();
+            for (i, line) in wrap(
+                &clean(rule.remediation.trim()),
+                opts.width.saturating_sub(indent),
+            )
+            .iter()
+            .enumerate()
+            {
+                let label = if i == 0 { "  fix:" } else { "" };
+                writeln!(w, "{label:<indent$}{line}")?;
+            }
         }
         writeln!(w, "  fingerprint: {}", f.fingerprint)?;
         writeln!(w)?;
@@ -135,24 +148,80 @@ pub fn write(
                 paint.wrap("1;33", "unused ignore entries")
             )?;
             for u in unused {
-                writeln!(w, "  {u}")?;
+                writeln!(w, "  {}", clean(&u.to_string()))?;
             }
         }
         writeln!(w)?;
     }
 
     for s in &outcome.skipped {
-        if matches!(s.reason, SkipReason::Unreadable { .. }) {
+        if matches!(
+            s.reason,
+            SkipReason::Unreadable { .. } | SkipReason::Special { .. }
+        ) {
             writeln!(
                 w,
                 "{} {}: {}",
                 paint.wrap("1;33", "skipped"),
-                s.path,
-                s.reason
+                clean(&s.path),
+                clean(&s.reason.to_string())
             )?;
         }
     }
+    if opts.quiet {
+        return Ok(());
+    }
     writeln!(w, "{}", summary(outcome))
+}
+
+/// `s` safe to print on a terminal: control characters (C0 such as ESC, CR and newline,
+/// DEL, C1) and the bidirectional overrides that reorder what a reader sees ("Trojan
+/// Source") are written as escapes (`\e`, `\r`, `\n`, `\x7f`, `\u{202e}`), so that a file
+/// name or a line of a scanned file cannot move the cursor, erase findings or forge a line
+/// such as `no secrets found`. A tab stays a tab.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    };
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\u{1b}' => out.push_str("\\e"),
+            c if unsafe_char(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word, such as a
+/// URL, gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(20);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The `verified:` lines of a block: the status, then for a live key who it belongs to, what it
@@ -165,10 +234,11 @@ fn write_verification(
     use crate::verify::Status;
     let provider = v.provider.map(|p| p.name()).unwrap_or("");
     let reason = v.reason.map(|r| r.as_str()).unwrap_or("");
+    // Provider answers came over the network: escaped like file content.
     let detail = v
         .detail
         .as_deref()
-        .map(|d| format!(": {d}"))
+        .map(|d| format!(": {}", clean(d)))
         .unwrap_or_default();
     match v.status {
         Status::Live => {
@@ -182,7 +252,7 @@ fn write_verification(
                 paint.wrap("1;31", &format!("LIVE at {provider}{risk}"))
             )?;
             if let Some(d) = &v.detail {
-                writeln!(w, "               {d}")?;
+                writeln!(w, "               {}", clean(d))?;
             }
         }
         Status::Dead => writeln!(w, "  verified:    dead ({reason}){detail}")?,
@@ -191,7 +261,7 @@ fn write_verification(
     }
     if !v.identity.is_empty() {
         let items: Vec<String> = v.identity.iter().map(|(k, x)| format!("{k}={x}")).collect();
-        writeln!(w, "  identity:    {}", items.join(", "))?;
+        writeln!(w, "  identity:    {}", clean(&items.join(", ")))?;
     }
     if !v.permissions.is_empty() {
         let items: Vec<String> = v
@@ -212,7 +282,7 @@ fn write_verification(
                 other => format!("{k}={other}"),
             })
             .collect();
-        writeln!(w, "  permissions: {}", items.join(", "))?;
+        writeln!(w, "  permissions: {}", clean(&items.join(", ")))?;
     }
     for (i, advice) in v.advice.iter().enumerate() {
         let label = if i == 0 {
@@ -220,7 +290,7 @@ fn write_verification(
         } else {
             "           "
         };
-        writeln!(w, "  {label} - {advice}")?;
+        writeln!(w, "  {label} - {}", clean(advice))?;
     }
     Ok(())
 }
@@ -228,10 +298,20 @@ fn write_verification(
 /// `scanned 12 files (3.4 KiB) in 0.01 s; skipped 1 (1 binary); 2 findings (1 unique secret): 1 critical, 1 high`
 pub fn summary(outcome: &ScanOutcome) -> String {
     let st = &outcome.stats;
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    // A history scan reads blobs of commits, not files.
+    let what = match &outcome.git_stats {
+        Some(crate::sources::git::GitStats::History(h)) => format!(
+            "{} blob{} of {} commit{}",
+            st.files_scanned,
+            plural(st.files_scanned),
+            h.commits,
+            plural(h.commits)
+        ),
+        _ => format!("{} file{}", st.files_scanned, plural(st.files_scanned)),
+    };
     let mut out = format!(
-        "scanned {} file{} ({}) in {:.2} s",
-        st.files_scanned,
-        if st.files_scanned == 1 { "" } else { "s" },
+        "scanned {what} ({}) in {:.2} s",
         human_bytes(st.bytes_scanned),
         st.elapsed.as_secs_f64()
     );
@@ -241,6 +321,7 @@ pub fn summary(outcome: &ScanOutcome) -> String {
             (st.skipped_binary, "binary"),
             (st.skipped_too_large, "too large"),
             (st.skipped_unreadable, "unreadable"),
+            (st.skipped_special, "not regular files"),
         ] {
             if n > 0 {
                 kinds.push(format!("{n} {what}"));
@@ -328,7 +409,28 @@ fn human_bytes(b: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::human_bytes;
+    use super::{clean, human_bytes, wrap};
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(clean("plain/path.txt"), "plain/path.txt");
+        assert_eq!(clean("a\tb"), "a\tb");
+        assert_eq!(
+            clean("x\n\rscanned 0 files; no secrets found\x1b[2K\x7f\u{9b}\u{202e}"),
+            "x\\n\\rscanned 0 files; no secrets found\\e[2K\\x7f\\x9b\\u{202e}"
+        );
+    }
+
+    #[test]
+    fn wraps_at_spaces() {
+        let text =
+            "Revoke the key in the console, then issue a new one and store it in a secret manager.";
+        let lines = wrap(text, 30);
+        assert!(lines.iter().all(|l| l.chars().count() <= 30), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        let long = format!("see {}", "x".repeat(50));
+        assert_eq!(wrap(&long, 30), vec!["see".to_string(), "x".repeat(50)]);
+    }
 
     #[test]
     fn bytes() {

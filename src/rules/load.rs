@@ -156,6 +156,8 @@ fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
         .map(|a| {
             regex::bytes::RegexBuilder::new(a)
                 .unicode(false)
+                .size_limit(super::USER_REGEX_SIZE_LIMIT)
+                .dfa_size_limit(super::USER_REGEX_SIZE_LIMIT)
                 .build()
                 .map_err(|e| invalid(format!("bad allow regex {a:?}: {e}")))
         })
@@ -166,6 +168,8 @@ fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
         Some(
             regex::bytes::RegexSetBuilder::new(&spec.paths)
                 .unicode(false)
+                .size_limit(super::USER_REGEX_SIZE_LIMIT)
+                .dfa_size_limit(super::USER_REGEX_SIZE_LIMIT)
                 .build()
                 .map_err(|e| invalid(format!("bad paths regex: {e}")))?,
         )
@@ -243,6 +247,38 @@ remediation = "r"
             .unwrap_err()
             .to_string()
             .contains("bad regex"));
+    }
+
+    #[test]
+    fn oversized_allow_and_paths_regexes_are_refused() {
+        let big = "[a-z]{1,20000}[0-9]{1,20000}";
+        let bad = MINIMAL.replace(
+            "remediation = \"r\"",
+            &format!("remediation = \"r\"\nallow = ['{big}']"),
+        );
+        let err = load_rule_text(&bad, "x").unwrap_err().to_string();
+        assert!(
+            err.contains("bad allow regex") && err.contains("size limit"),
+            "{err}"
+        );
+        let bad = MINIMAL.replace(
+            "remediation = \"r\"",
+            &format!("remediation = \"r\"\npaths = ['{big}']"),
+        );
+        let err = load_rule_text(&bad, "x").unwrap_err().to_string();
+        assert!(
+            err.contains("bad paths regex") && err.contains("size limit"),
+            "{err}"
+        );
+        let bad = MINIMAL.replace(
+            "demo_[a-z0-9]{8}",
+            "demo_[a-z0-9]{8}(?:[a-z]{1,1000}){1,1000}",
+        );
+        let err = load_rule_text(&bad, "x").unwrap_err().to_string();
+        assert!(
+            err.contains("bad regex") && err.contains("too large"),
+            "{err}"
+        );
     }
 
     #[test]

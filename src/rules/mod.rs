@@ -111,11 +111,41 @@ impl Rule {
             .is_none_or(|set| set.is_match(path.as_bytes()))
     }
 
+    /// The provider family: the name of the file that defines the rule
+    /// (`builtin:rules/aws.toml` → `aws`).
+    pub fn family(&self) -> &str {
+        let file = self
+            .origin
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&self.origin);
+        file.strip_suffix(".toml").unwrap_or(file)
+    }
+
+    /// What kind of detector the rule is: `credential-file`, `generic`, `part` or `token`.
+    pub fn kind(&self) -> &'static str {
+        if self.file_kind.is_some() {
+            "credential-file"
+        } else if self.fallback {
+            "generic"
+        } else if self.is_companion_part() {
+            "part"
+        } else {
+            "token"
+        }
+    }
+
     /// True for a companion part (key, passphrase, ...) that links to a primary.
     pub fn is_companion_part(&self) -> bool {
         self.provider.is_some() && self.part.is_some() && !self.is_primary_part()
     }
 }
+
+/// Largest compiled size (bytes) of a rule's `allow` or `paths` regex, and of its lazy DFA:
+/// rules may come from an untrusted repository's config, so what they can make leakhound
+/// allocate is bounded. (A rule's own regex is bounded by [`compile_regex`]: 20 MiB of NFA, a
+/// 4 MiB lazy DFA cache per thread.)
+pub const USER_REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// Compiles a rule regex the way every rule is compiled: ASCII classes (`unicode(false)`), and
 /// able to match arbitrary bytes (`utf8(false)`), since files are not guaranteed to be UTF-8.
@@ -134,7 +164,14 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
                 .hybrid_cache_capacity(4 * (1 << 20)),
         )
         .build(pattern)
-        .map_err(|e| e.to_string())
+        .map_err(|e| match e.size_limit() {
+            Some(limit) => format!(
+                "the regex is too large once compiled (over the {} MiB limit); simplify it \
+                 (fewer or smaller repetitions)",
+                limit >> 20
+            ),
+            None => e.to_string(),
+        })
 }
 
 /// The catalogue the engine runs: builtin rules, plus any user rules.

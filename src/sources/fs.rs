@@ -15,7 +15,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use super::{looks_binary, Progress, ScanStats, SkipReason, Skipped, SourceOutcome};
+use super::{
+    cap_threads, decode_utf16, looks_binary, sniff_utf16, Progress, ScanStats, SkipReason, Skipped,
+    SourceOutcome, TextEncoding,
+};
 use crate::detect::Detector;
 
 /// What to walk and how.
@@ -75,8 +78,14 @@ impl BaseExcludes {
     /// True when `path` is inside the base and matches a glob (or is inside a folder that
     /// does). A path outside the base never matches.
     pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        let abs;
         let rel = if path.is_absolute() {
             path.strip_prefix(&self.abs_base)
+        } else if self.base.is_absolute() {
+            // A base above the current folder (a config found in a parent folder, see
+            // config::discover) meets paths yielded relative to the current folder.
+            abs = std::path::absolute(path).unwrap_or_default();
+            abs.strip_prefix(&self.abs_base)
         } else {
             path.strip_prefix(&self.base)
         };
@@ -100,7 +109,10 @@ impl BaseExcludes {
 /// One file's content, handed to a worker.
 pub struct FileBlob<'a> {
     pub path: &'a str,
+    /// The content as UTF-8 (or as the bytes on disk, which need not be UTF-8).
     pub data: &'a [u8],
+    /// Set when the file was UTF-16 text, decoded into `data` before scanning.
+    pub encoding: Option<TextEncoding>,
 }
 
 /// What a worker receives.
@@ -109,9 +121,18 @@ pub enum FsEvent<'a> {
     Skipped(Skipped),
 }
 
+/// How reports name standard input (`scan -`, `scan /dev/stdin`).
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// True for a PATH that means standard input: `-` or `/dev/stdin`.
+pub fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-") || path == Path::new("/dev/stdin")
+}
+
 /// Checks the roots exist before any thread starts, so a typo is a clear error (exit 2).
+/// Standard input (`-`) always exists.
 pub fn check_roots(roots: &[PathBuf]) -> anyhow::Result<()> {
-    for root in roots {
+    for root in roots.iter().filter(|r| !is_stdin(r)) {
         std::fs::metadata(root).with_context(|| format!("cannot scan {}", root.display()))?;
     }
     if roots.is_empty() {
@@ -120,9 +141,18 @@ pub fn check_roots(roots: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The path as shown in reports: as given, `/`-separated, without a leading `./`.
+/// The path as shown in reports: as given, `/`-separated, without a leading `./`. A byte of
+/// the name that is not UTF-8 is written `\xNN` (not U+FFFD), so that two such names stay
+/// apart and the bytes can be read back.
 pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut s = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        s.push_str(&chunk.valid().replace('\\', "/"));
+        for b in chunk.invalid() {
+            s.push_str(&format!("\\x{b:02x}"));
+        }
+    }
     let mut s = s.as_str();
     while let Some(rest) = s.strip_prefix("./") {
         s = rest;
@@ -149,15 +179,236 @@ fn exclude_matchers(opts: &FsOptions) -> anyhow::Result<Vec<(PathBuf, Gitignore)
         .collect()
 }
 
+/// The bytes of a file name that [`display_path`] wrote with `\xNN` escapes (it was not
+/// UTF-8), or `None` for a name that is UTF-8 (its bytes are the path itself). Display paths
+/// never hold a backslash of their own (it becomes `/`), so an escape is never ambiguous.
+pub fn path_bytes(display: &str) -> Option<Vec<u8>> {
+    if !display.contains("\\x") {
+        return None;
+    }
+    let b = display.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 2..i + 4)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (
+            b[i],
+            b.get(i + 1),
+            hex.and_then(|h| u8::from_str_radix(h, 16).ok()),
+        ) {
+            (b'\\', Some(b'x'), Some(byte)) => {
+                out.push(byte);
+                i += 4;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&out).is_err().then_some(out)
+}
+
+/// What to do with a PATH given on the command line.
+enum Root {
+    /// A folder or regular file: the walker's.
+    Walk,
+    /// Read it to its end as a stream: standard input, a named pipe, a process substitution
+    /// (`<(cmd)`, a pipe under `/dev/fd`). Named on purpose, so read even though it may wait
+    /// for a writer.
+    Stream,
+    /// Not readable as content (a socket, a device): skipped with this reason.
+    Special(SkipReason),
+}
+
+fn classify_root(root: &Path) -> Root {
+    if is_stdin(root) {
+        return Root::Stream;
+    }
+    let Ok(meta) = std::fs::metadata(root) else {
+        return Root::Walk; // the walker reports the error with its path
+    };
+    let ft = meta.file_type();
+    if ft.is_dir() || ft.is_file() {
+        return Root::Walk;
+    }
+    match special_kind(ft) {
+        ("fifo", _) => Root::Stream,
+        (kind, what) => Root::Special(SkipReason::Special {
+            kind: kind.to_string(),
+            detail: format!("{what}, not a regular file: not read"),
+        }),
+    }
+}
+
+/// The kind of a file that is neither a regular file, a folder nor a symlink: (stable name,
+/// words for a reason).
+fn special_kind(ft: std::fs::FileType) -> (&'static str, &'static str) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return ("fifo", "a named pipe (FIFO)");
+        }
+        if ft.is_socket() {
+            return ("socket", "a socket");
+        }
+        if ft.is_char_device() {
+            return ("char_device", "a character device");
+        }
+        if ft.is_block_device() {
+            return ("block_device", "a block device");
+        }
+    }
+    let _ = ft;
+    ("other", "a special file")
+}
+
+/// Why a symlink met while walking is not followed, or `None` when its target is inside one
+/// of the scanned folders (the walk scans the target itself, so nothing is lost).
+fn symlink_skip(path: &Path, real_roots: &[PathBuf]) -> Option<SkipReason> {
+    let target = std::fs::read_link(path)
+        .map(|t| display_path(&t))
+        .unwrap_or_default();
+    let detail = match std::fs::canonicalize(path) {
+        Ok(real) if real_roots.iter().any(|r| real.starts_with(r)) => return None,
+        Ok(_) => format!(
+            "symlink to {target}, outside the scanned folders: not followed (scan the target \
+             itself to include it)"
+        ),
+        Err(e) if e.raw_os_error() == Some(40) => {
+            format!("symlink loop ({target}): not followed")
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            format!("broken symlink to {target}: its target does not exist")
+        }
+        Err(e) => format!("symlink to {target} cannot be resolved: {e}"),
+    };
+    Some(SkipReason::Special {
+        kind: "symlink".to_string(),
+        detail,
+    })
+}
+
+/// The path a walk error is about (a folder that cannot be listed, a loop), however deep the
+/// error wraps it.
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
+/// Reads one explicitly named stream (standard input or a pipe) and hands it to `worker`.
+fn read_root_stream<W: FnMut(FsEvent<'_>)>(root: &Path, max: u64, worker: &mut W) {
+    let mut buf = Vec::new();
+    let (path, read) = if is_stdin(root) {
+        (
+            STDIN_NAME.to_string(),
+            read_limited(std::io::stdin().lock(), max, &mut buf),
+        )
+    } else {
+        let read = std::fs::File::open(root)
+            .map_err(|e| SkipReason::Unreadable {
+                error: e.to_string(),
+            })
+            .and_then(|f| read_limited(f, max, &mut buf));
+        (display_path(root), read)
+    };
+    match read {
+        Ok(()) => hand_over(path, &buf, &mut Vec::new(), worker),
+        Err(reason) => worker(FsEvent::Skipped(Skipped { path, reason })),
+    }
+}
+
+/// Hands read content to `worker`: UTF-16 text decoded first, binary content skipped.
+fn hand_over<W: FnMut(FsEvent<'_>)>(
+    path: String,
+    data: &[u8],
+    decoded: &mut Vec<u8>,
+    worker: &mut W,
+) {
+    let (data, encoding) = match sniff_utf16(data) {
+        Some(enc) => {
+            decode_utf16(data, enc, decoded);
+            (&decoded[..], Some(enc))
+        }
+        None => (data, None),
+    };
+    if looks_binary(data) {
+        worker(FsEvent::Skipped(Skipped {
+            path,
+            reason: SkipReason::Binary,
+        }));
+    } else {
+        worker(FsEvent::File(FileBlob {
+            path: &path,
+            data,
+            encoding,
+        }));
+    }
+}
+
 /// Walks the roots in parallel. `make_worker` is called once per thread; the worker it returns
-/// gets every file (read into a reused buffer) and every skipped path of that thread.
+/// gets every file (read into a reused buffer) and every skipped path of that thread. Roots
+/// that are streams (standard input, named pipes) are read first, on the calling thread.
 pub fn walk<W>(opts: &FsOptions, make_worker: impl Fn() -> W + Sync) -> anyhow::Result<()>
 where
     W: FnMut(FsEvent<'_>) + Send,
 {
     check_roots(&opts.roots)?;
+    let max = opts.max_file_size;
+    let mut walk_roots = Vec::new();
+    for root in &opts.roots {
+        match classify_root(root) {
+            Root::Walk => walk_roots.push(root.clone()),
+            Root::Stream => read_root_stream(root, max, &mut make_worker()),
+            Root::Special(reason) => make_worker()(FsEvent::Skipped(Skipped {
+                path: display_path(root),
+                reason,
+            })),
+        }
+    }
+    if walk_roots.is_empty() {
+        return Ok(());
+    }
+    let opts = &FsOptions {
+        roots: walk_roots,
+        ..opts.clone()
+    };
+    let real_roots: Vec<PathBuf> = opts
+        .roots
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .collect();
     let excludes = exclude_matchers(opts)?;
     let base_excludes = opts.base_excludes.clone();
+    // Inside a git work tree every tracked file is scanned, ignored or not (see `tracked`).
+    let tracked = (!opts.no_ignore)
+        .then(|| super::tracked::Tracked::for_roots(&opts.roots))
+        .flatten();
+    let excluded = {
+        let excludes = excludes.clone();
+        let base_excludes = base_excludes.clone();
+        move |path: &Path, is_dir: bool| {
+            base_excludes
+                .as_ref()
+                .is_some_and(|b| b.is_excluded(path, is_dir))
+                || excludes.iter().any(|(base, gi)| {
+                    path.strip_prefix(base)
+                        .ok()
+                        .filter(|rel| !rel.as_os_str().is_empty())
+                        .is_some_and(|rel| gi.matched_path_or_any_parents(rel, is_dir).is_ignore())
+                })
+        }
+    };
     let mut builder = WalkBuilder::new(&opts.roots[0]);
     for root in &opts.roots[1..] {
         builder.add(root);
@@ -168,10 +419,10 @@ where
         .git_ignore(!opts.no_ignore)
         .git_exclude(!opts.no_ignore)
         .git_global(!opts.no_ignore)
-        .ignore(!opts.no_ignore)
+        .ignore(!opts.no_ignore && tracked.as_ref().is_none_or(|t| !t.in_git))
         .require_git(false)
         .follow_links(false)
-        .threads(opts.threads)
+        .threads(cap_threads(opts.threads))
         .filter_entry(move |entry| {
             if entry.file_name() == ".git" {
                 return false;
@@ -192,18 +443,17 @@ where
                     .is_some_and(|rel| gi.matched_path_or_any_parents(rel, is_dir).is_ignore())
             })
         });
-    let max = opts.max_file_size;
+    let real_roots = &real_roots;
+    let tracked = &tracked;
     builder.build_parallel().run(|| {
         let mut worker = make_worker();
         let mut buf = Vec::new();
+        let mut decoded = Vec::new();
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    let path = match &err {
-                        ignore::Error::WithPath { path, .. } => display_path(path),
-                        _ => String::new(),
-                    };
+                    let path = error_path(&err).map(display_path).unwrap_or_default();
                     worker(FsEvent::Skipped(Skipped {
                         path,
                         reason: SkipReason::Unreadable {
@@ -213,24 +463,59 @@ where
                     return WalkState::Continue;
                 }
             };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue; // standard input: never yielded by a walk
+            };
+            if ft.is_dir() {
                 return WalkState::Continue;
             }
+            if let Some(t) = tracked {
+                t.seen(entry.path());
+            }
             let path = display_path(entry.path());
-            match read_file(entry.path(), max, &mut buf) {
-                Ok(()) if looks_binary(&buf) => worker(FsEvent::Skipped(Skipped {
+            if ft.is_symlink() {
+                if let Some(reason) = symlink_skip(entry.path(), real_roots) {
+                    worker(FsEvent::Skipped(Skipped { path, reason }));
+                }
+                return WalkState::Continue;
+            }
+            if !ft.is_file() {
+                // Never opened: a named pipe met while walking could block the scan forever.
+                let (kind, what) = special_kind(ft);
+                let hint = if kind == "fifo" {
+                    " (name it as a PATH to read it)"
+                } else {
+                    ""
+                };
+                worker(FsEvent::Skipped(Skipped {
                     path,
-                    reason: SkipReason::Binary,
-                })),
-                Ok(()) => worker(FsEvent::File(FileBlob {
-                    path: &path,
-                    data: &buf,
-                })),
+                    reason: SkipReason::Special {
+                        kind: kind.to_string(),
+                        detail: format!("{what}, not a regular file: not read{hint}"),
+                    },
+                }));
+                return WalkState::Continue;
+            }
+            match read_file(entry.path(), max, &mut buf) {
+                Ok(()) => hand_over(path, &buf, &mut decoded, &mut worker),
                 Err(reason) => worker(FsEvent::Skipped(Skipped { path, reason })),
             }
             WalkState::Continue
         })
     });
+    // The tracked files an ignore rule hid from the walk (`--exclude` and the config's
+    // excludes still apply to them).
+    if let Some(t) = tracked {
+        let mut worker = make_worker();
+        let (mut buf, mut decoded) = (Vec::new(), Vec::new());
+        for file in t.missed().into_iter().filter(|f| !excluded(f, false)) {
+            let path = display_path(file);
+            match read_file(file, max, &mut buf) {
+                Ok(()) => hand_over(path, &buf, &mut decoded, &mut worker),
+                Err(reason) => worker(FsEvent::Skipped(Skipped { path, reason })),
+            }
+        }
+    }
     Ok(())
 }
 
@@ -243,9 +528,18 @@ fn read_file(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), SkipReason>
     if size > max {
         return Err(SkipReason::TooLarge { size, limit: max });
     }
+    read_limited(file, max, buf)
+}
+
+/// Reads `r` to its end into `buf`, but no more than `max` bytes: a file that grows while it
+/// is read, or a stream, that goes over is skipped as too large (its size as far as read).
+fn read_limited(r: impl Read, max: u64, buf: &mut Vec<u8>) -> Result<(), SkipReason> {
     buf.clear();
-    // `take` guards against a file that grows while we read it.
-    file.take(max + 1).read_to_end(buf).map_err(unreadable)?;
+    r.take(max.saturating_add(1))
+        .read_to_end(buf)
+        .map_err(|e| SkipReason::Unreadable {
+            error: e.to_string(),
+        })?;
     if buf.len() as u64 > max {
         return Err(SkipReason::TooLarge {
             size: buf.len() as u64,
@@ -271,7 +565,15 @@ pub fn scan_files(
         let (findings, skipped, files, bytes) = (&findings, &skipped, &files, &bytes);
         move |event: FsEvent<'_>| match event {
             FsEvent::File(blob) => {
-                let found = detector.detect(blob.data, blob.path, &mut scratch);
+                let mut found = detector.detect(blob.data, blob.path, &mut scratch);
+                if let Some(enc) = blob.encoding {
+                    for f in &mut found {
+                        f.decoded = Some(match f.decoded.take() {
+                            Some(inner) => format!("{}+{inner}", enc.name()),
+                            None => enc.name().to_string(),
+                        });
+                    }
+                }
                 if !found.is_empty() {
                     findings.lock().expect("findings lock").extend(found);
                 }

@@ -18,6 +18,7 @@
 
 pub mod allow_list;
 pub mod baseline;
+pub mod gitleaks_ignore;
 pub mod ignore_file;
 
 use std::collections::HashSet;
@@ -95,6 +96,8 @@ pub struct Suppressor {
     /// The config's path excludes, for sources that do not apply them while walking (git).
     pub excludes: Option<BaseExcludes>,
     pub ignore: Option<IgnoreFile>,
+    /// A `.gitleaksignore` (places reviewed under gitleaks); counted with the ignore file.
+    pub gitleaks_ignore: Option<gitleaks_ignore::GitleaksIgnore>,
     pub baseline: Option<(PathBuf, Baseline)>,
 }
 
@@ -138,7 +141,9 @@ impl Suppressor {
             findings.retain(|f| {
                 let counter = if f.allowed_inline.is_some() {
                     &mut counts.inline
-                } else if ignored.contains(f.fingerprint.as_str()) {
+                } else if ignored.contains(f.fingerprint.as_str())
+                    || self.gitleaks_ignore.as_ref().is_some_and(|g| g.covers(f))
+                {
                     &mut counts.ignore_file
                 } else if baselined.contains(&f.fingerprint) {
                     &mut counts.baseline

@@ -460,7 +460,7 @@ mod tests {
             "Ed25519",
             NOW,
         ));
-        assert_eq!(v.risk, Some(risk::RiskLevel::Medium));
+        assert_eq!(v.risk, Some(risk::RiskLevel::Low));
         let v = done(classify(
             &resp(
                 200,

@@ -6,7 +6,8 @@
 //! - Only GET, or POST on an endpoint that the provider documents as read-only (AWS STS
 //!   `GetCallerIdentity`, Slack `auth.test`, and, opt-in only, Kraken `GetApiKeyInfo`).
 //!   [`Client::send`] refuses anything else.
-//! - HTTPS only (rustls, certificate checks on, webpki roots), no redirects followed, short
+//! - HTTPS only (rustls, certificate checks on, the system's certificate store through
+//!   rustls-platform-verifier), no redirects followed, short
 //!   timeouts, a capped response body, an honest User-Agent.
 //! - Tests point a provider at a local mock server through `LEAKHOUND_VERIFY_BASE_URL_<PROVIDER>`,
 //!   which accepts nothing but a loopback address (`127.x.x.x`, `localhost`, `[::1]`): any other
@@ -436,6 +437,14 @@ fn agent(https_only: bool, proxy: Option<ureq::Proxy>, timeout: Duration) -> ure
         .timeout_connect(Some(CONNECT_TIMEOUT.min(timeout)))
         .timeout_global(Some(timeout))
         .proxy(proxy)
+        // The operating system's certificate store and verifier (rustls-platform-verifier), so
+        // a corporate TLS-inspecting proxy whose root the IT department installed is trusted,
+        // as browsers and git trust it; certificate checks stay on.
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                .build(),
+        )
         .user_agent(concat!(
             "leakhound/",
             env!("CARGO_PKG_VERSION"),
@@ -589,6 +598,15 @@ mod tests {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
+
+    #[test]
+    fn real_hosts_are_checked_against_the_system_store() {
+        let a = agent(true, None, Duration::from_secs(1));
+        assert!(matches!(
+            a.config().tls_config().root_certs(),
+            ureq::tls::RootCerts::PlatformVerifier
+        ));
+    }
 
     #[test]
     fn overrides_accept_loopback_only() {

@@ -1,7 +1,7 @@
 //! What a live credential can do, as one risk level plus advice in the provider's own terms.
 //!
 //! The levels answer "how bad is it if an attacker has this right now", so they are about the
-//! key's capabilities, not about the rule that found it: a read-only Binance key is medium even
+//! key's capabilities, not about the rule that found it: a read-only Binance key is low even
 //! though every Binance secret is a critical finding. All advice text lives here, in one place,
 //! so reports, SARIF and docs say the same thing.
 
@@ -28,13 +28,16 @@ pub struct BinanceFacts {
     pub hmac: bool,
 }
 
-/// Binance: withdrawals → critical; trading or transfer without an IP restriction → high;
-/// everything else (read-only, or restricted trading) → medium. Advice follows Binance's own
+/// Binance, on the levels every exchange shares ([`exchange`]): withdrawals or transfers →
+/// critical; trading without an IP restriction → high; IP-locked trading → medium; read-only →
+/// low. Advice follows Binance's own
 /// API-key safety guidance: least privilege, IP allow-lists, withdrawals off, delete unused or
 /// exposed keys, never share or commit them.
 pub fn binance(f: &BinanceFacts, now_ms: u64) -> Assessment {
     let mut advice = Vec::new();
-    let level = if f.withdrawals {
+    // The levels every exchange shares (see `exchange`): withdrawals or transfers critical,
+    // trading without an IP allow-list high, IP-locked trading medium, read-only low.
+    let level = if f.withdrawals || f.transfer {
         advice.push(
             "Delete this key now (Binance > Account > API Management); recreate it with least \
              privilege: withdrawals and transfers disabled, only the permissions your code needs, \
@@ -46,7 +49,7 @@ pub fn binance(f: &BinanceFacts, now_ms: u64) -> Assessment {
                 .to_string(),
         );
         RiskLevel::Critical
-    } else if (f.trading || f.transfer) && !f.ip_restricted {
+    } else if f.trading && !f.ip_restricted {
         advice.push(
             "Restrict this key to trusted IPs, or better, since it leaked: delete it and recreate it \
              restricted to trusted IPs with only the permissions your code needs (an unrestricted \
@@ -58,13 +61,20 @@ pub fn binance(f: &BinanceFacts, now_ms: u64) -> Assessment {
                 .to_string(),
         );
         RiskLevel::High
+    } else if f.trading {
+        advice.push(
+            "Delete this key and recreate it: it leaked, and although it is locked to trusted IPs \
+             it can trade from them."
+                .to_string(),
+        );
+        RiskLevel::Medium
     } else {
         advice.push(
             "Delete this key and recreate it: it leaked, and it can at least read balances, orders \
              and account details."
                 .to_string(),
         );
-        RiskLevel::Medium
+        RiskLevel::Low
     };
     if f.ip_restricted {
         advice.push(
@@ -134,7 +144,7 @@ pub struct Menu {
     pub ip_list: &'static str,
 }
 
-/// Every exchange (Binance keeps its own model in [`binance`]): withdraw or transfer →
+/// Every exchange (Binance's facts are read in [`binance`], on the same levels): withdraw or transfer →
 /// critical; trading without an IP allow-list → high; trading locked to IPs → medium;
 /// read-only → low. Advice follows the key-safety rules exchange users know: least
 /// privilege, withdrawals off, IP allow-list on, rotate, delete unused keys, never hardcode.
@@ -390,7 +400,7 @@ mod tests {
             transfer: true,
             ..Default::default()
         };
-        assert_eq!(binance(&transfer_open, NOW).level, RiskLevel::High);
+        assert_eq!(binance(&transfer_open, NOW).level, RiskLevel::Critical);
 
         let trading_locked = BinanceFacts {
             trading: true,
@@ -398,10 +408,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(binance(&trading_locked, NOW).level, RiskLevel::Medium);
-        assert_eq!(
-            binance(&BinanceFacts::default(), NOW).level,
-            RiskLevel::Medium
-        );
+        assert_eq!(binance(&BinanceFacts::default(), NOW).level, RiskLevel::Low);
     }
 
     const MENU: Menu = Menu {

@@ -130,7 +130,7 @@ fn answers() {
         case(
             "IP-locked read-only key",
             Canned::json(200, RESTRICTIONS_READ_ONLY),
-            live("medium").with("/permissions/ipRestrict", true),
+            live("low").with("/permissions/ipRestrict", true),
         ),
         case(
             "trading key without an IP lock",
@@ -258,7 +258,7 @@ fn the_text_report_shows_status_permissions_risk_and_advice() {
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     for line in [
-        "verified:    LIVE at Binance, risk MEDIUM",
+        "verified:    LIVE at Binance, risk LOW",
         "permissions: enableReading=true",
         "advice:",
     ] {
@@ -353,7 +353,7 @@ fn ed25519_self_generated_key() {
     let run = leakhound(dir.path(), SCAN_VERIFY, &[("BINANCE", &mock)]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let v = verification_of(&run.json(), "binance-ed25519-private-key");
-    live("medium")
+    live("low")
         .with("/identity/key_type", "Ed25519")
         .check("Ed25519", &v);
     run.assert_no_secret(&[&key, &pem[40..80]]);
@@ -382,7 +382,7 @@ fn rsa_self_generated_key_near_the_api_key() {
     let doc = run.json();
     // Both findings (the API key and the private key) are the one credential: one request.
     for rule in ["binance-api-key", "private-key-pkcs8"] {
-        live("medium")
+        live("low")
             .with("/identity/key_type", "RSA")
             .check(rule, &verification_of(&doc, rule));
     }

@@ -2,35 +2,50 @@
 //! the commit(s) that introduced the secret.
 //!
 //! How (after Nosey Parker, see `../shared/research/rust-stack.md` §1.5, §3.1):
-//! 1. Walk the commits reachable from the chosen tips (all refs by default).
-//! 2. Diff each commit's tree against its first parent (merges: against every parent, keeping
-//!    only what is new to all of them), recording each blob a commit adds or changes at a path:
-//!    an *appearance* (commit, path, the blob it replaced).
-//! 3. Scan each unique blob once, in parallel, streaming blobs to the workers (memory stays
-//!    bounded by the number of threads, not the size of the history).
+//! 1. Walk the commits reachable from the chosen tips (all refs by default), keeping for each
+//!    only its id, tree, time and what it is diffed against ([`walk`]).
+//! 2. Workers (one per thread, each with its own object and pack caches) take contiguous runs
+//!    of commits and diff each commit's tree against its first parent (merges: against every
+//!    parent, keeping only what is new to all of them). Each blob a commit adds or changes at
+//!    a path is an *appearance* (commit, path, the blob it replaced).
+//! 3. The first worker to meet a blob claims it and scans it at once; the others only note
+//!    its appearances, and only while it is being scanned or when it holds a secret
+//!    ([`blob_table`]). So diffs and scans run in parallel, and memory holds a compact set of
+//!    blob ids plus the appearances of the few blobs with secrets: it does not keep every
+//!    (commit, path, blob) of the history.
 //! 4. An appearance reports the secrets in its blob that were not already in the blob it
 //!    replaced, so a secret is attributed to the commit that added it, not to every later
 //!    commit that edited the same file.
-//! 5. A secret is *still present at HEAD* when a blob of HEAD's tree holds the same fingerprint.
+//! 5. A shallow clone's boundary commits form one snapshot: each (path, secret) in them is
+//!    reported once, attributed to the most recent boundary commit that has it, and only when
+//!    no commit of the visible history introduced it.
+//! 6. A secret is *still present at HEAD* when a blob of HEAD's tree holds the same fingerprint.
+
+mod blob_table;
+pub mod cache;
+mod walk;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
-use anyhow::{bail, Context};
-use gix::bstr::ByteSlice;
-use gix::diff::tree::recorder::Change;
+use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
+use gix::diff::tree::visit;
 use gix::objs::FindExt;
 use gix::ObjectId;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{is_lfs_pointer, open_repo, read_blob};
-use crate::detect::Detector;
+use crate::detect::{Detector, DetectorScratch};
 use crate::findings::{CommitInfo, Finding};
 use crate::sources::{Progress, SourceOutcome};
 use crate::sources::{SkipReason, Skipped};
 use crate::time::iso8601_utc;
+use blob_table::{Appearance, BlobTable, SeenIds, Visit};
+use walk::{walk_commits, Bases, Walked};
 
 /// What part of the history to scan.
 #[derive(Debug, Clone, Default)]
@@ -42,12 +57,21 @@ pub struct HistoryOptions {
     pub range: Option<String>,
     /// Only commits committed at or after this time (epoch seconds).
     pub since: Option<i64>,
+    /// Only commits not reachable from this revision (`--since-commit`).
+    pub since_commit: Option<String>,
     /// Explicit walk: commits reachable from these revisions... (used by the pre-push hook)
     pub tips: Vec<String>,
     /// ...and not from these.
     pub hidden: Vec<String>,
+    /// A cache file (`--cache`): what earlier scans covered is not scanned again, and the file
+    /// is updated (see [`cache`]).
+    pub cache: Option<PathBuf>,
+    /// Whether the detector decodes encoded tokens (part of the cache's key).
+    pub decoding: bool,
     pub max_file_size: u64,
     pub threads: usize,
+    /// Memory for the object and pack caches of all threads together, bytes (0: default).
+    pub cache_budget: usize,
 }
 
 /// History-specific counts, reported in the JSON `stats.git` object.
@@ -64,23 +88,58 @@ pub struct HistoryStats {
     pub submodules_not_entered: u64,
     /// True for a shallow clone: history before the shallow boundary is not there to scan.
     pub shallow: bool,
+    /// Boundary commits of a shallow clone, scanned together as one snapshot.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub shallow_boundary_commits: u64,
+    /// How the cache file (`--cache`) was used, if one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<cache::CacheState>,
+    /// Commits left out because the cache file lists them (or an ancestor) as scanned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cached_tips: Option<u64>,
+    /// Blobs the cache file lists as scanned clean (never read again).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cached_clean_blobs: Option<u64>,
+    /// Time per phase, when `LEAKHOUND_GIT_PHASES` is set in the environment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phases_ms: Option<Phases>,
 }
 
-struct CommitMeta {
-    id: ObjectId,
-    tree: ObjectId,
-    parents: Vec<ObjectId>,
-    author: String,
-    email: String,
-    time: i64,
-    subject: String,
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
-/// A blob added or changed at a path by a commit.
-struct Appearance {
-    commit: usize,
-    path: String,
-    replaced: Option<ObjectId>,
+/// Where the time goes. `walk`, `attribution` and `head` are wall time on one thread; `diff`,
+/// `read` and `scan` are summed over the worker threads.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Phases {
+    pub walk: u64,
+    pub diff: u64,
+    pub read: u64,
+    pub scan: u64,
+    pub attribution: u64,
+    pub head: u64,
+    pub threads: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    diff_ns: AtomicU64,
+    read_ns: AtomicU64,
+    scan_ns: AtomicU64,
+    appearances: AtomicU64,
+    scanned: AtomicU64,
+    bytes: AtomicU64,
+    lfs: AtomicU64,
+    submodules: AtomicU64,
+}
+
+fn add(counter: &AtomicU64, n: u64) {
+    counter.fetch_add(n, Ordering::Relaxed);
+}
+
+fn since(t: Instant) -> u64 {
+    t.elapsed().as_nanos() as u64
 }
 
 enum BlobOutcome {
@@ -90,6 +149,9 @@ enum BlobOutcome {
     Lfs,
 }
 
+/// Default memory for the object and pack caches of all threads together.
+pub const DEFAULT_CACHE_BUDGET: usize = 32 << 20;
+
 /// Scans the history; the outcome's findings carry [`CommitInfo`].
 pub fn scan_history(
     detector: &Detector,
@@ -97,156 +159,221 @@ pub fn scan_history(
     progress: &dyn Progress,
 ) -> anyhow::Result<(SourceOutcome, HistoryStats)> {
     let started = Instant::now();
+    let timing = std::env::var_os("LEAKHOUND_GIT_PHASES").is_some();
     let repo = open_repo(&opts.repo)?;
     let mut stats = HistoryStats {
         shallow: repo.is_shallow().unwrap_or(false),
         ..HistoryStats::default()
     };
-    let commits = walk_commits(&repo, opts)?;
-    stats.commits = commits.len() as u64;
+    let mut phases = Phases::default();
 
-    // Tree diffs: which blob appears where, introduced by which commit.
-    let mut appearances: HashMap<ObjectId, Vec<Appearance>> = HashMap::new();
-    let tree_of: HashMap<ObjectId, ObjectId> = commits.iter().map(|c| (c.id, c.tree)).collect();
-    let mut differ = TreeDiffer::default();
-    let mut skipped = Vec::new();
-    for (ci, c) in commits.iter().enumerate() {
-        let parent_trees: Vec<Option<ObjectId>> = if c.parents.is_empty() {
-            vec![None]
-        } else {
-            c.parents
-                .iter()
-                .map(|p| tree_of.get(p).copied().or_else(|| parent_tree(&repo, *p)))
-                .collect()
-        };
-        match differ.introduced(&repo, &parent_trees, c.tree) {
-            Ok((changes, submodules)) => {
-                stats.submodules_not_entered += submodules;
-                for (path, blob, replaced) in changes {
-                    stats.blob_appearances += 1;
-                    appearances.entry(blob).or_default().push(Appearance {
-                        commit: ci,
-                        path,
-                        replaced,
-                    });
+    let t = Instant::now();
+    let key = opts
+        .cache
+        .as_ref()
+        .map(|_| cache::cache_key(detector.rules(), opts.decoding, opts.max_file_size));
+    let prior = match (&opts.cache, &key) {
+        (Some(path), Some(key)) => {
+            let (state, prior) = match cache::read_cache(path)? {
+                None => (cache::CacheState::New, None),
+                Some((v, c)) if v == cache::VERSION && &c.key == key => {
+                    (cache::CacheState::Used, Some(c))
                 }
-            }
-            Err(e) => skipped.push(Skipped {
-                path: format!("commit {}", c.id),
-                reason: SkipReason::Unreadable {
-                    error: format!("{e:#}"),
-                },
-            }),
+                Some(_) => (cache::CacheState::Stale, None),
+            };
+            stats.cache = Some(state);
+            let mut prior = prior.unwrap_or_default();
+            prior.tips.retain(|t| repo.has_object(t));
+            stats.cached_tips = Some(prior.tips.len() as u64);
+            stats.cached_clean_blobs = Some(prior.clean.len() as u64);
+            Some(prior)
         }
-    }
-    stats.unique_blobs = appearances.len() as u64;
+        _ => None,
+    };
+    let (commits, mut skipped, tips) =
+        walk_commits(&repo, opts, prior.as_ref().map_or(&[][..], |p| &p.tips[..]))?;
+    phases.walk = since(t);
+    stats.commits = commits.len() as u64;
+    stats.shallow_boundary_commits = commits
+        .iter()
+        .filter(|c| matches!(c.bases, Bases::Snapshot { .. }))
+        .count() as u64;
 
-    // Scan every unique blob once, in parallel.
+    let table = BlobTable::default();
+    for id in prior.iter().flat_map(|p| &p.clean) {
+        table.preload(id);
+    }
+    let preloaded = table.len() as u64;
+    let counters = Counters::default();
+    let problems = Mutex::new(Vec::new());
+    let skipped_blobs = Mutex::new(Vec::new());
+
+    // Diff and scan, in parallel over contiguous runs of commits.
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+    phases.threads = threads as u64;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
+        .num_threads(threads)
         .build()?;
     let sync_repo = repo.clone().into_sync();
-    let blob_ids: Vec<ObjectId> = appearances.keys().copied().collect();
-    let first_path = |id: &ObjectId| appearances[id][0].path.clone();
-    let results: Vec<(ObjectId, BlobOutcome)> = pool.install(|| {
-        blob_ids
+    let budget = if opts.cache_budget == 0 {
+        DEFAULT_CACHE_BUDGET
+    } else {
+        opts.cache_budget
+    };
+    let per_thread = budget / threads;
+    let workers: Vec<Mutex<Option<Worker>>> = (0..threads).map(|_| Mutex::new(None)).collect();
+    let ctx = Ctx {
+        detector,
+        table: &table,
+        counters: &counters,
+        problems: &problems,
+        skipped_blobs: &skipped_blobs,
+        progress,
+        max_file_size: opts.max_file_size,
+        timing,
+    };
+    pool.install(|| {
+        commits
             .par_iter()
-            .map_init(
-                || {
-                    (
-                        sync_repo.to_thread_local(),
-                        detector.new_scratch(),
-                        Vec::new(),
-                    )
-                },
-                |(repo, scratch, buf), id| {
-                    let outcome = scan_blob(
-                        repo,
-                        detector,
-                        scratch,
-                        buf,
-                        *id,
-                        &first_path(id),
-                        opts.max_file_size,
-                    );
-                    progress.file_done(0);
-                    (*id, outcome)
-                },
-            )
-            .collect()
+            .enumerate()
+            .with_min_len(16)
+            .for_each(|(ci, c)| {
+                let slot = rayon::current_thread_index().unwrap_or(0) % threads;
+                let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
+                let worker = guard.get_or_insert_with(|| {
+                    Worker::new(&sync_repo, detector.new_scratch(), per_thread)
+                });
+                worker.commit(&ctx, ci as u32, c);
+            })
     });
-    stats.blobs_scanned = results.len() as u64;
+    drop(workers);
+    skipped.extend(problems.into_inner().unwrap_or_else(|e| e.into_inner()));
+    stats.unique_blobs = table.len() as u64 - preloaded;
+    stats.blobs_scanned = counters.scanned.load(Ordering::Relaxed);
+    stats.blob_appearances = counters.appearances.load(Ordering::Relaxed);
+    stats.lfs_pointers_skipped = counters.lfs.load(Ordering::Relaxed);
+    stats.submodules_not_entered = counters.submodules.load(Ordering::Relaxed);
+    phases.diff = counters.diff_ns.load(Ordering::Relaxed);
+    phases.read = counters.read_ns.load(Ordering::Relaxed);
+    phases.scan = counters.scan_ns.load(Ordering::Relaxed);
 
-    let mut per_blob: HashMap<ObjectId, Vec<Finding>> = HashMap::new();
-    let mut bytes_scanned = 0;
-    for (id, outcome) in results {
-        match outcome {
-            BlobOutcome::Clean(bytes) => bytes_scanned += bytes,
-            BlobOutcome::Findings(bytes, f) => {
-                bytes_scanned += bytes;
-                per_blob.insert(id, f);
-            }
-            BlobOutcome::Lfs => stats.lfs_pointers_skipped += 1,
-            BlobOutcome::Skipped(reason) => skipped.push(Skipped {
-                path: format!("{} (blob {id})", first_path(&id)),
-                reason,
-            }),
-        }
-    }
-
-    // Fingerprints of a blob outside the scanned set (the parent side of a range's first
-    // commit, or HEAD outside the range), scanned on demand.
-    let mut extra_scratch = detector.new_scratch();
-    let mut extra_buf = Vec::new();
-    let mut fingerprints_of =
-        |id: ObjectId, path: &str, per_blob: &HashMap<ObjectId, Vec<Finding>>| -> HashSet<String> {
-            if appearances.contains_key(&id) {
-                return per_blob
-                    .get(&id)
-                    .map(|f| f.iter().map(|f| f.fingerprint.clone()).collect())
-                    .unwrap_or_default();
-            }
-            match scan_blob(
-                &repo,
-                detector,
-                &mut extra_scratch,
-                &mut extra_buf,
-                id,
-                path,
-                opts.max_file_size,
-            ) {
-                BlobOutcome::Findings(_, f) => f.into_iter().map(|f| f.fingerprint).collect(),
-                _ => HashSet::new(),
-            }
-        };
-
-    let head_fingerprints = head_fingerprints(&repo, &per_blob, &mut fingerprints_of);
-
+    let t = Instant::now();
+    let (per_blob, seen) = table.into_parts();
+    let mut attribution = Attribution {
+        repo: &repo,
+        detector,
+        scratch: detector.new_scratch(),
+        buf: Vec::new(),
+        max_file_size: opts.max_file_size,
+        per_blob: &per_blob,
+        seen: &seen,
+    };
     let mut findings = Vec::new();
-    for (blob, blob_findings) in &per_blob {
-        for app in &appearances[blob] {
+    let mut snapshot: HashMap<(String, String), (u32, Finding, u32)> = HashMap::new();
+    let mut infos: HashMap<u32, CommitInfo> = HashMap::new();
+    let mut ranked: Vec<_> = per_blob.iter().collect();
+    ranked.sort_by_key(|(id, _)| **id);
+    for (_, (blob_findings, appearances)) in ranked {
+        for app in appearances {
+            let c = &commits[app.commit as usize];
+            if app.snapshot {
+                let Bases::Snapshot { rank, .. } = c.bases else {
+                    continue;
+                };
+                for f in blob_findings {
+                    let key = (app.path.clone(), f.fingerprint.clone());
+                    if snapshot.get(&key).is_none_or(|(r, _, _)| rank < *r) {
+                        snapshot.insert(key, (rank, f.clone(), app.commit));
+                    }
+                }
+                continue;
+            }
             let before = app
                 .replaced
-                .map(|r| fingerprints_of(r, &app.path, &per_blob))
+                .map(|r| attribution.fingerprints_of(r, &app.path))
                 .unwrap_or_default();
-            let c = &commits[app.commit];
             for f in blob_findings
                 .iter()
                 .filter(|f| !before.contains(&f.fingerprint))
             {
                 let mut f = f.clone();
                 f.path.clone_from(&app.path);
-                f.commit = Some(CommitInfo {
-                    commit: c.id.to_string(),
-                    author: c.author.clone(),
-                    email: c.email.clone(),
-                    date: iso8601_utc(c.time),
-                    subject: c.subject.clone(),
-                    in_head: head_fingerprints.contains(&f.fingerprint),
-                });
+                f.commit = Some(commit_info(&repo, &mut infos, app.commit, c));
                 findings.push(f);
             }
         }
+    }
+    // The snapshot reports what no visible commit introduced.
+    let introduced: HashSet<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.fingerprint.as_str()))
+        .collect();
+    let mut from_snapshot = Vec::new();
+    for ((path, fingerprint), (_, f, ci)) in &snapshot {
+        if introduced.contains(&(path.as_str(), fingerprint.as_str())) {
+            continue;
+        }
+        let mut f = f.clone();
+        f.path.clone_from(path);
+        f.commit = Some(commit_info(&repo, &mut infos, *ci, &commits[*ci as usize]));
+        from_snapshot.push(f);
+    }
+    findings.extend(from_snapshot);
+    phases.attribution = since(t);
+
+    if let (Some(path), Some(key), Some(prior)) = (&opts.cache, key, prior) {
+        // Tips are recorded only when the whole of their history was scanned without error.
+        let whole = opts.since.is_none()
+            && opts.range.is_none()
+            && opts.since_commit.is_none()
+            && opts.tips.is_empty()
+            && !skipped.iter().any(|s| s.path.starts_with("commit "));
+        let mut new = cache::HistoryCache {
+            key,
+            tips: prior.tips,
+            clean: Vec::new(),
+        };
+        if whole {
+            new.tips.extend(tips);
+        }
+        let not_clean: HashSet<ObjectId> = per_blob
+            .keys()
+            .copied()
+            .chain(
+                skipped_blobs
+                    .into_inner()
+                    .unwrap_or_else(|e| e.into_inner()),
+            )
+            .collect();
+        new.clean = seen.ids().filter(|id| !not_clean.contains(id)).collect();
+        cache::write_cache(path, &new)?;
+    }
+
+    let t = Instant::now();
+    if !findings.is_empty() {
+        let head = head_fingerprints(&repo, &mut attribution);
+        for f in &mut findings {
+            if let Some(c) = &mut f.commit {
+                c.in_head = head.contains(&f.fingerprint);
+            }
+        }
+    }
+    phases.head = since(t);
+    if timing {
+        let ms = |ns: u64| ns / 1_000_000;
+        stats.phases_ms = Some(Phases {
+            walk: ms(phases.walk),
+            diff: ms(phases.diff),
+            read: ms(phases.read),
+            scan: ms(phases.scan),
+            attribution: ms(phases.attribution),
+            head: ms(phases.head),
+            threads: phases.threads,
+        });
     }
 
     let mut outcome = SourceOutcome {
@@ -255,7 +382,7 @@ pub fn scan_history(
         ..SourceOutcome::default()
     };
     outcome.stats.files_scanned = stats.blobs_scanned;
-    outcome.stats.bytes_scanned = bytes_scanned;
+    outcome.stats.bytes_scanned = counters.bytes.load(Ordering::Relaxed);
     outcome.stats.published_samples = detector.published_samples_dropped();
     outcome.finish(started);
     // History order: oldest introduction first, then by place.
@@ -277,207 +404,370 @@ pub fn scan_history(
     Ok((outcome, stats))
 }
 
-fn parent_tree(repo: &gix::Repository, commit: ObjectId) -> Option<ObjectId> {
-    repo.find_commit(commit)
-        .ok()?
-        .tree_id()
-        .ok()
-        .map(|t| t.detach())
-}
-
-/// Commits to scan, newest first as the walk yields them.
-fn walk_commits(repo: &gix::Repository, opts: &HistoryOptions) -> anyhow::Result<Vec<CommitMeta>> {
-    let resolve = |spec: &str| -> anyhow::Result<ObjectId> {
-        let id = repo
-            .rev_parse_single(spec.as_bytes().as_bstr())
-            .with_context(|| format!("cannot resolve {spec:?} in {}", opts.repo.display()))?;
-        Ok(id
-            .object()?
-            .peel_to_commit()
-            .with_context(|| format!("{spec:?} is not a commit"))?
-            .id)
-    };
-    let mut hidden = Vec::new();
-    let tips: Vec<ObjectId> = if !opts.tips.is_empty() {
-        for h in &opts.hidden {
-            hidden.push(resolve(h)?);
-        }
-        opts.tips
-            .iter()
-            .map(|t| resolve(t))
-            .collect::<anyhow::Result<_>>()?
-    } else if let Some(range) = &opts.range {
-        let Some((from, to)) = range.split_once("..") else {
-            bail!("--range takes A..B, got {range:?}");
-        };
-        let to = if to.is_empty() { "HEAD" } else { to };
-        hidden.push(resolve(from)?);
-        vec![resolve(to)?]
-    } else if let Some(branch) = &opts.branch {
-        vec![resolve(branch)?]
-    } else {
-        let mut tips = Vec::new();
-        if let Ok(head) = repo.head_id() {
-            tips.push(head.detach());
-        }
-        for r in repo.references()?.all()? {
-            let Ok(mut r) = r else { continue };
-            if let Ok(commit) = r.peel_to_commit() {
-                tips.push(commit.id);
+/// Author, date and subject of a commit with a finding (read once per such commit).
+fn commit_info(
+    repo: &gix::Repository,
+    infos: &mut HashMap<u32, CommitInfo>,
+    index: u32,
+    c: &Walked,
+) -> CommitInfo {
+    infos
+        .entry(index)
+        .or_insert_with(|| {
+            let (author, email, time, subject) = match repo.find_commit(c.id) {
+                Ok(commit) => {
+                    let (author, email, time) = match commit.author() {
+                        Ok(a) => (
+                            a.name.to_str_lossy().trim().to_string(),
+                            a.email.to_str_lossy().trim().to_string(),
+                            a.seconds(),
+                        ),
+                        Err(_) => (String::new(), String::new(), c.time),
+                    };
+                    let subject = commit
+                        .message()
+                        .map(|m| m.summary().to_str_lossy().into_owned())
+                        .unwrap_or_default();
+                    (author, email, time, subject)
+                }
+                Err(_) => (String::new(), String::new(), c.time, String::new()),
+            };
+            CommitInfo {
+                commit: c.id.to_string(),
+                author,
+                email,
+                date: iso8601_utc(time),
+                subject,
+                in_head: false,
             }
-        }
-        tips.sort();
-        tips.dedup();
-        tips
-    };
-    if tips.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for info in repo.rev_walk(tips).with_hidden(hidden).all()? {
-        let info = info?;
-        let commit = info.object()?;
-        let author = commit.author()?;
-        let time = author.seconds();
-        if opts
-            .since
-            .is_some_and(|since| commit.time().map(|t| t.seconds).unwrap_or(time) < since)
-        {
-            continue;
-        }
-        out.push(CommitMeta {
-            id: info.id,
-            tree: commit.tree_id()?.detach(),
-            parents: info.parent_ids.iter().copied().collect(),
-            author: author.name.to_str_lossy().trim().to_string(),
-            email: author.email.to_str_lossy().trim().to_string(),
-            time,
-            subject: commit.message()?.summary().to_str_lossy().into_owned(),
-        });
-    }
-    Ok(out)
+        })
+        .clone()
 }
 
-/// Reusable buffers for tree diffs.
-#[derive(Default)]
-struct TreeDiffer {
+/// What every worker shares.
+struct Ctx<'a> {
+    detector: &'a Detector,
+    table: &'a BlobTable,
+    counters: &'a Counters,
+    problems: &'a Mutex<Vec<Skipped>>,
+    skipped_blobs: &'a Mutex<Vec<ObjectId>>,
+    progress: &'a dyn Progress,
+    max_file_size: u64,
+    timing: bool,
+}
+
+/// One thread's repository handles, caches and buffers.
+struct Worker {
+    /// For trees: an object cache, since a parent's trees are read again by its child.
+    trees: gix::Repository,
+    /// For blobs: no object cache (each blob is read once), a pack cache for delta bases.
+    blobs: gix::Repository,
     state: gix::diff::tree::State,
     old_buf: Vec<u8>,
     new_buf: Vec<u8>,
+    recorder: BlobRecorder,
+    scratch: DetectorScratch,
+    blob_buf: Vec<u8>,
 }
 
-type Introduced = Vec<(String, ObjectId, Option<ObjectId>)>;
+fn pack_cache(repo: &mut gix::Repository, bytes: usize) {
+    if bytes == 0 {
+        repo.objects.unset_pack_cache();
+    } else {
+        repo.objects.set_pack_cache(move || {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(bytes))
+        });
+    }
+}
 
-impl TreeDiffer {
-    /// Blobs `tree` adds or changes relative to `parents` (to *every* parent, for a merge),
-    /// as (path, blob, replaced blob); plus the number of submodule entries it changes.
-    fn introduced(
-        &mut self,
-        repo: &gix::Repository,
-        parents: &[Option<ObjectId>],
-        tree: ObjectId,
-    ) -> anyhow::Result<(Introduced, u64)> {
-        let mut result: Option<Introduced> = None;
-        let mut submodules = 0;
-        for parent in parents {
-            let changes = self.diff(repo, *parent, tree)?;
-            let mut blobs = Vec::new();
-            for change in changes {
-                let (mode, oid, path, replaced) = match change {
-                    Change::Addition {
-                        entry_mode,
-                        oid,
-                        path,
-                        ..
-                    } => (entry_mode, oid, path, None),
-                    Change::Modification {
-                        entry_mode,
-                        oid,
-                        path,
-                        previous_oid,
-                        previous_entry_mode,
-                    } => {
-                        let replaced = previous_entry_mode.is_blob().then_some(previous_oid);
-                        (entry_mode, oid, path, replaced)
-                    }
-                    Change::Deletion { .. } => continue,
-                };
-                if mode.is_commit() {
-                    submodules += 1;
-                } else if mode.is_blob() {
-                    blobs.push((path.to_str_lossy().into_owned(), oid, replaced));
+impl Worker {
+    fn new(sync: &gix::ThreadSafeRepository, scratch: DetectorScratch, budget: usize) -> Self {
+        let mut trees = sync.to_thread_local();
+        trees.object_cache_size(budget / 2);
+        pack_cache(&mut trees, budget / 4);
+        let mut blobs = sync.to_thread_local();
+        blobs.object_cache_size(0);
+        pack_cache(&mut blobs, budget / 4);
+        Worker {
+            trees,
+            blobs,
+            state: Default::default(),
+            old_buf: Vec::new(),
+            new_buf: Vec::new(),
+            recorder: BlobRecorder::default(),
+            scratch,
+            blob_buf: Vec::new(),
+        }
+    }
+
+    /// Diffs one commit and scans the blobs it introduces that nobody has claimed yet.
+    fn commit(&mut self, ctx: &Ctx, index: u32, c: &Walked) {
+        let t = ctx.timing.then(Instant::now);
+        let introduced = self.introduced(c);
+        if let Some(t) = t {
+            add(&ctx.counters.diff_ns, since(t));
+        }
+        let (changes, snapshot, submodules) = match introduced {
+            Ok(x) => x,
+            Err(e) => {
+                ctx.problems
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Skipped {
+                        path: format!("commit {}", c.id),
+                        reason: SkipReason::Unreadable {
+                            error: format!("{e:#}"),
+                        },
+                    });
+                return;
+            }
+        };
+        add(&ctx.counters.appearances, changes.len() as u64);
+        add(&ctx.counters.submodules, submodules);
+        for ch in changes {
+            let claim = ctx.table.visit(ch.oid, || Appearance {
+                commit: index,
+                path: ch.path.to_str_lossy().into_owned(),
+                replaced: ch.replaced,
+                snapshot,
+            });
+            if let Visit::Claimed = claim {
+                let path = ch.path.to_str_lossy();
+                let found = self.scan(ctx, ch.oid, &path);
+                ctx.table.finish(&ch.oid, found);
+            }
+        }
+    }
+
+    fn scan(&mut self, ctx: &Ctx, id: ObjectId, path: &str) -> Vec<Finding> {
+        let t = ctx.timing.then(Instant::now);
+        let read = read_blob(&self.blobs, id, ctx.max_file_size, &mut self.blob_buf);
+        if let Some(t) = t {
+            add(&ctx.counters.read_ns, since(t));
+        }
+        let t = ctx.timing.then(Instant::now);
+        let outcome = match read {
+            Err(reason) => BlobOutcome::Skipped(reason),
+            Ok(data) if is_lfs_pointer(data) => BlobOutcome::Lfs,
+            Ok(data) => {
+                let found = ctx.detector.detect(data, path, &mut self.scratch);
+                if found.is_empty() {
+                    BlobOutcome::Clean(data.len() as u64)
+                } else {
+                    BlobOutcome::Findings(data.len() as u64, found)
                 }
             }
-            result = Some(match result {
-                None => blobs,
-                Some(prev) => prev
-                    .into_iter()
-                    .filter(|(p, o, _)| blobs.iter().any(|(bp, bo, _)| bp == p && bo == o))
-                    .collect(),
-            });
+        };
+        if let Some(t) = t {
+            add(&ctx.counters.scan_ns, since(t));
         }
-        Ok((result.unwrap_or_default(), submodules))
+        add(&ctx.counters.scanned, 1);
+        ctx.progress.file_done(0);
+        match outcome {
+            BlobOutcome::Clean(bytes) => {
+                add(&ctx.counters.bytes, bytes);
+                Vec::new()
+            }
+            BlobOutcome::Findings(bytes, f) => {
+                add(&ctx.counters.bytes, bytes);
+                f
+            }
+            BlobOutcome::Lfs => {
+                add(&ctx.counters.lfs, 1);
+                Vec::new()
+            }
+            BlobOutcome::Skipped(reason) => {
+                ctx.skipped_blobs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(id);
+                ctx.problems
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Skipped {
+                        path: format!("{path} (blob {id})"),
+                        reason,
+                    });
+                Vec::new()
+            }
+        }
+    }
+
+    /// The blobs commit `c` adds or changes relative to its bases (to *every* parent, for a
+    /// merge), whether they belong to the shallow snapshot, and how many gitlinks (submodule
+    /// entries) it adds or changes relative to its first base.
+    fn introduced(&mut self, c: &Walked) -> anyhow::Result<(Vec<BlobChange>, bool, u64)> {
+        let (first, rest, snapshot): (Option<ObjectId>, &[ObjectId], bool) = match &c.bases {
+            Bases::Root => (None, &[], false),
+            Bases::Snapshot { previous, .. } => (*previous, &[], true),
+            Bases::Parents(trees) => (Some(trees[0]), &trees[1..], false),
+        };
+        let (mut changes, submodules) = self.diff(first, c.tree)?;
+        for parent in rest {
+            if changes.is_empty() {
+                break;
+            }
+            let (other, _) = self.diff(Some(*parent), c.tree)?;
+            let other: HashSet<(&BStr, ObjectId)> =
+                other.iter().map(|ch| (ch.path.as_bstr(), ch.oid)).collect();
+            changes.retain(|ch| other.contains(&(ch.path.as_bstr(), ch.oid)));
+        }
+        Ok((changes, snapshot, submodules))
     }
 
     fn diff(
         &mut self,
-        repo: &gix::Repository,
         old: Option<ObjectId>,
         new: ObjectId,
-    ) -> anyhow::Result<Vec<Change>> {
+    ) -> anyhow::Result<(Vec<BlobChange>, u64)> {
+        let repo = &self.trees;
         let new_iter = repo.objects.find_tree_iter(&new, &mut self.new_buf)?;
         let old_iter = match old {
             Some(old) => repo.objects.find_tree_iter(&old, &mut self.old_buf)?,
             None => gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()),
         };
-        let mut recorder = gix::diff::tree::Recorder::default();
+        self.recorder.clear();
         gix::diff::tree(
             old_iter,
             new_iter,
             &mut self.state,
             &repo.objects,
-            &mut recorder,
+            &mut self.recorder,
         )?;
-        Ok(recorder.records)
+        Ok((
+            std::mem::take(&mut self.recorder.records),
+            std::mem::take(&mut self.recorder.submodules),
+        ))
     }
 }
 
-/// Reads and scans one blob. Never fails: a broken object is a skip with its reason.
-fn scan_blob(
-    repo: &gix::Repository,
-    detector: &Detector,
-    scratch: &mut crate::detect::DetectorScratch,
-    buf: &mut Vec<u8>,
-    id: ObjectId,
-    path: &str,
-    max_size: u64,
-) -> BlobOutcome {
-    let data = match read_blob(repo, id, max_size, buf) {
-        Ok(data) => data,
-        Err(reason) => return BlobOutcome::Skipped(reason),
-    };
-    if is_lfs_pointer(data) {
-        return BlobOutcome::Lfs;
+/// A blob a tree diff found added or changed.
+struct BlobChange {
+    path: BString,
+    oid: ObjectId,
+    replaced: Option<ObjectId>,
+}
+
+/// A tree-diff delegate that keeps only blob additions and modifications (with their paths),
+/// and counts gitlinks (submodules).
+#[derive(Default)]
+struct BlobRecorder {
+    path_deque: std::collections::VecDeque<BString>,
+    path: BString,
+    records: Vec<BlobChange>,
+    submodules: u64,
+}
+
+impl BlobRecorder {
+    fn clear(&mut self) {
+        self.path_deque.clear();
+        self.path.clear();
+        self.records.clear();
+        self.submodules = 0;
     }
-    let found = detector.detect(data, path, scratch);
-    let bytes = data.len() as u64;
-    if found.is_empty() {
-        BlobOutcome::Clean(bytes)
-    } else {
-        BlobOutcome::Findings(bytes, found)
+
+    fn push_element(&mut self, name: &BStr) {
+        if name.is_empty() {
+            return;
+        }
+        if !self.path.is_empty() {
+            self.path.push(b'/');
+        }
+        self.path.push_str(name);
+    }
+}
+
+impl gix::diff::tree::Visit for BlobRecorder {
+    fn pop_front_tracked_path_and_set_current(&mut self) {
+        self.path = self
+            .path_deque
+            .pop_front()
+            .expect("every parent is set only once");
+    }
+
+    fn push_back_tracked_path_component(&mut self, component: &BStr) {
+        self.push_element(component);
+        self.path_deque.push_back(self.path.clone());
+    }
+
+    fn push_path_component(&mut self, component: &BStr) {
+        self.push_element(component);
+    }
+
+    fn pop_path_component(&mut self) {
+        if let Some(pos) = self.path.rfind_byte(b'/') {
+            self.path.resize(pos, 0);
+        } else {
+            self.path.clear();
+        }
+    }
+
+    fn visit(&mut self, change: visit::Change) -> visit::Action {
+        let (mode, oid, replaced) = match change {
+            visit::Change::Addition {
+                entry_mode, oid, ..
+            } => (entry_mode, oid, None),
+            visit::Change::Modification {
+                entry_mode,
+                oid,
+                previous_oid,
+                previous_entry_mode,
+            } => (
+                entry_mode,
+                oid,
+                previous_entry_mode.is_blob().then_some(previous_oid),
+            ),
+            visit::Change::Deletion { .. } => return std::ops::ControlFlow::Continue(()),
+        };
+        if mode.is_commit() {
+            self.submodules += 1;
+        } else if mode.is_blob() {
+            self.records.push(BlobChange {
+                path: self.path.clone(),
+                oid,
+                replaced,
+            });
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+}
+
+/// Looks up the fingerprints of blobs during attribution.
+struct Attribution<'a> {
+    repo: &'a gix::Repository,
+    detector: &'a Detector,
+    scratch: DetectorScratch,
+    buf: Vec<u8>,
+    max_file_size: u64,
+    per_blob: &'a blob_table::Found,
+    seen: &'a SeenIds,
+}
+
+impl Attribution<'_> {
+    /// The fingerprints of the secrets in blob `id`: known from the scan, nothing for a blob
+    /// scanned clean, else (a blob outside the scanned commits: the parent side of a range's
+    /// first commit, or HEAD outside the range) scanned now.
+    fn fingerprints_of(&mut self, id: ObjectId, path: &str) -> HashSet<String> {
+        if let Some((f, _)) = self.per_blob.get(&id) {
+            return f.iter().map(|f| f.fingerprint.clone()).collect();
+        }
+        if self.seen.contains(&id) {
+            return HashSet::new();
+        }
+        match read_blob(self.repo, id, self.max_file_size, &mut self.buf) {
+            Ok(data) if !is_lfs_pointer(data) => self
+                .detector
+                .detect(data, path, &mut self.scratch)
+                .into_iter()
+                .map(|f| f.fingerprint)
+                .collect(),
+            _ => HashSet::new(),
+        }
     }
 }
 
 /// Fingerprints of the secrets in HEAD's tree.
-fn head_fingerprints(
-    repo: &gix::Repository,
-    per_blob: &HashMap<ObjectId, Vec<Finding>>,
-    fingerprints_of: &mut impl FnMut(
-        ObjectId,
-        &str,
-        &HashMap<ObjectId, Vec<Finding>>,
-    ) -> HashSet<String>,
-) -> HashSet<String> {
+fn head_fingerprints(repo: &gix::Repository, attribution: &mut Attribution) -> HashSet<String> {
     let Ok(tree) = repo.head_tree() else {
         return HashSet::new();
     };
@@ -487,7 +777,7 @@ fn head_fingerprints(
     }
     let mut out = HashSet::new();
     for e in rec.records.iter().filter(|e| e.mode.is_blob()) {
-        out.extend(fingerprints_of(e.oid, &e.filepath.to_str_lossy(), per_blob));
+        out.extend(attribution.fingerprints_of(e.oid, &e.filepath.to_str_lossy()));
     }
     out
 }
