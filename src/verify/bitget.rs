@@ -71,14 +71,7 @@ pub fn build(cred: &Cred, timestamp_ms: u64) -> Request {
 }
 
 pub fn time_request() -> Request {
-    Request {
-        provider: P,
-        method: Method::Get,
-        path: SERVER_TIME,
-        query: Vec::new(),
-        headers: Vec::new(),
-        body: None,
-    }
+    exchange::public_get(P, SERVER_TIME)
 }
 
 fn server_time(resp: &Response) -> Option<u64> {
@@ -95,21 +88,11 @@ pub(super) fn describe(cred: &Cred, base: &BaseUrl, now_ms: u64) -> String {
 }
 
 pub fn classify(resp: &Response, now_ms: u64) -> Answer {
-    if let Some(v) = exchange::http_failure(P, resp) {
-        return Answer::Done(v);
-    }
-    let Some(body) = exchange::json(resp) else {
-        return unsure(
-            P,
-            Reason::AmbiguousAnswer,
-            format!("Bitget answered HTTP {} without JSON", resp.status),
-        );
+    let body = match exchange::json_answer(P, resp) {
+        Ok(body) => body,
+        Err(answer) => return answer,
     };
-    let code = body.get("code").and_then(|c| match c {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    });
+    let code = exchange::code(&body);
     match code.as_deref() {
         Some("00000") => match body.get("data") {
             Some(Value::Object(d)) if d.contains_key("authorities") => {

@@ -70,14 +70,7 @@ pub fn build(cred: &Cred, timestamp_ms: u64) -> Request {
 }
 
 pub fn time_request() -> Request {
-    Request {
-        provider: P,
-        method: Method::Get,
-        path: SERVER_TIME,
-        query: Vec::new(),
-        headers: Vec::new(),
-        body: None,
-    }
+    exchange::public_get(P, SERVER_TIME)
 }
 
 fn server_time(resp: &Response) -> Option<u64> {

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::http::{BaseUrl, Request, Response};
+use super::http::{BaseUrl, Method, Request, Response};
 use super::{part, Clock, Ctx, Provider, Reason, Status, Verification};
 use crate::findings::Finding;
 
@@ -176,6 +176,42 @@ pub(super) fn http_failure(p: Provider, resp: &Response) -> Option<Verification>
 /// The body as JSON, if it is.
 pub(super) fn json(resp: &Response) -> Option<Value> {
     serde_json::from_str(&resp.body).ok()
+}
+
+/// The JSON body of an answer past the HTTP-level checks ([`http_failure`]), or the verdict
+/// when it is a failure or not JSON: the first steps every exchange's `classify` takes.
+pub(super) fn json_answer(p: Provider, resp: &Response) -> Result<Value, Answer> {
+    if let Some(v) = http_failure(p, resp) {
+        return Err(Answer::Done(v));
+    }
+    json(resp).ok_or_else(|| {
+        unsure(
+            p,
+            Reason::AmbiguousAnswer,
+            format!("{} answered HTTP {} without JSON", p.name(), resp.status),
+        )
+    })
+}
+
+/// The body's `code`, given as a string or a number, as text.
+pub(super) fn code(body: &Value) -> Option<String> {
+    match body.get("code")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A public GET without parameters, such as an exchange's server-time endpoint.
+pub(super) fn public_get(provider: Provider, path: &'static str) -> Request {
+    Request {
+        provider,
+        method: Method::Get,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+    }
 }
 
 /// A number given as a JSON number or a decimal string (exchanges do both).

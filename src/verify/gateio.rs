@@ -70,14 +70,7 @@ pub fn build(cred: &Cred, timestamp_ms: u64) -> Request {
 }
 
 pub fn time_request() -> Request {
-    Request {
-        provider: P,
-        method: Method::Get,
-        path: SERVER_TIME,
-        query: Vec::new(),
-        headers: Vec::new(),
-        body: None,
-    }
+    exchange::public_get(P, SERVER_TIME)
 }
 
 fn server_time(resp: &Response) -> Option<u64> {
@@ -94,15 +87,9 @@ pub(super) fn describe(cred: &Cred, base: &BaseUrl, now_ms: u64) -> String {
 }
 
 pub fn classify(resp: &Response, now_ms: u64) -> Answer {
-    if let Some(v) = exchange::http_failure(P, resp) {
-        return Answer::Done(v);
-    }
-    let Some(body) = exchange::json(resp) else {
-        return unsure(
-            P,
-            Reason::AmbiguousAnswer,
-            format!("Gate answered HTTP {} without JSON", resp.status),
-        );
+    let body = match exchange::json_answer(P, resp) {
+        Ok(body) => body,
+        Err(answer) => return answer,
     };
     if resp.status == 200 {
         return match &body {
