@@ -35,30 +35,6 @@ struct RuleInfo<'a> {
     file_kind: Option<&'a str>,
 }
 
-/// The provider family a rule belongs to: the name of the file that defines it
-/// (`builtin:rules/aws.toml` → `aws`).
-fn family(rule: &Rule) -> &str {
-    let file = rule
-        .origin
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(&rule.origin);
-    file.strip_suffix(".toml").unwrap_or(file)
-}
-
-/// What kind of detector a rule is, for the catalogue.
-fn kind(rule: &Rule) -> &'static str {
-    if rule.file_kind.is_some() {
-        "credential-file"
-    } else if rule.fallback {
-        "generic"
-    } else if rule.is_companion_part() {
-        "part"
-    } else {
-        "token"
-    }
-}
-
 pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
     match args.command {
         RulesCommand::List { format, rules } => {
@@ -95,8 +71,8 @@ fn list(set: &RuleSet, format: ListFormat) -> anyhow::Result<()> {
                     references: &r.references,
                     tags: &r.tags,
                     origin: &r.origin,
-                    family: family(r),
-                    kind: kind(r),
+                    family: r.family(),
+                    kind: r.kind(),
                     file_kind: r.file_kind.as_deref(),
                 })
                 .collect();
@@ -107,9 +83,9 @@ fn list(set: &RuleSet, format: ListFormat) -> anyhow::Result<()> {
             // Grouped by provider family, families in name order, rules in file order.
             let mut families: Vec<(&str, Vec<&Rule>)> = Vec::new();
             for r in set.rules() {
-                match families.iter_mut().find(|(f, _)| *f == family(r)) {
+                match families.iter_mut().find(|(f, _)| *f == r.family()) {
                     Some((_, rules)) => rules.push(r),
-                    None => families.push((family(r), vec![r])),
+                    None => families.push((r.family(), vec![r])),
                 }
             }
             families.sort_by_key(|(f, _)| *f);
@@ -122,7 +98,7 @@ fn list(set: &RuleSet, format: ListFormat) -> anyhow::Result<()> {
                         "  {:<width$}  {:<8}  {:<15}  {}",
                         r.id,
                         r.severity.as_str(),
-                        kind(r),
+                        r.kind(),
                         r.name
                     )?;
                 }
