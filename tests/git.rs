@@ -299,6 +299,36 @@ fn staged_reports_only_added_lines_of_the_index_content() {
     assert!(findings_with_secret(&doc, &unstaged_secret).is_empty());
 }
 
+/// A fake PEM RSA key: the header and footer, and a body of 64-character lines.
+fn fake_pem(seed: u64) -> String {
+    let body: Vec<String> = (0..8).map(|i| fake(64, seed * 100 + i)).collect();
+    format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+        body.join("\n")
+    )
+}
+
+#[test]
+fn staged_reports_a_rotated_key_whose_first_line_is_unchanged() {
+    // The finding starts on the `-----BEGIN` line, which HEAD already has: it is new all
+    // the same, because the lines after it are added.
+    let repo = new_repo();
+    let dir = repo.path();
+    std::fs::write(dir.join("deploy.pem"), fake_pem(1)).unwrap();
+    commit_all(dir, "old key");
+    let rotated = fake_pem(2);
+    std::fs::write(dir.join("deploy.pem"), &rotated).unwrap();
+    git(dir, &["add", "-A"]);
+
+    let (code, doc) = run_json(dir, &["git", "--staged"]);
+    assert_eq!(code, 1, "{doc:#?}");
+    let all = doc["findings"].as_array().unwrap();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["rule_id"], "private-key-rsa");
+    assert_eq!(all[0]["line"], 1);
+    assert_eq!(all[0]["secret"], rotated.trim_end());
+}
+
 #[test]
 fn staged_in_a_repo_without_commits_and_with_deletions_and_binaries() {
     let dir = tempfile::tempdir().unwrap();

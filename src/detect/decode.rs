@@ -17,6 +17,12 @@ use base64::Engine as _;
 const MIN_BASE64: usize = 24;
 /// Shortest hex run worth decoding (16 bytes).
 const MIN_HEX: usize = 32;
+/// Shortest run of either alphabet that can be a candidate.
+const MIN_RUN: usize = if MIN_BASE64 < MIN_HEX {
+    MIN_BASE64
+} else {
+    MIN_HEX
+};
 /// Longest token decoded (an encoded config file is larger than a key, but not unbounded).
 const MAX_TOKEN: usize = 64 * 1024;
 /// Candidates decoded per blob, so a file full of base64 costs a bounded amount.
@@ -92,39 +98,22 @@ pub fn candidates(blob: &[u8], out: &mut Vec<Candidate>) {
     out.truncate(MAX_CANDIDATES);
 }
 
-/// Runs of the base64 alphabet (either flavour, not both), and runs of hex digits. The loop
-/// probes every MIN_RUN-th byte and only walks runs that reach a probe, so ordinary text,
-/// where a space or punctuation comes every few bytes, costs a fraction of a pass; a run is
-/// looked at closely only when it is long enough to be a candidate, which few are.
+/// Runs of the base64 alphabet (either flavour, not both), and runs of hex digits.
+/// [`next_long_run`] skips the text between long runs 64 bytes at a time; a run is looked at
+/// byte by byte only when it is long enough to be a candidate, which few are.
 fn alphabet_runs(blob: &[u8], out: &mut Vec<Candidate>) {
-    const MIN_RUN: usize = if MIN_BASE64 < MIN_HEX {
-        MIN_BASE64
-    } else {
-        MIN_HEX
-    };
     let class = |b: u8| CLASS[b as usize] != 0;
     let n = blob.len();
     let mut i = 0;
-    while i + MIN_RUN <= n && out.len() < MAX_CANDIDATES {
-        // A run of MIN_RUN or more that starts at or after `i` and before `probe` covers
-        // `probe`: when `probe` is outside the alphabet, skip past it (most probes in text).
-        let probe = i + MIN_RUN - 1;
-        if !class(blob[probe]) {
-            i = probe + 1;
-            continue;
-        }
-        let mut start = probe;
-        while start > i && class(blob[start - 1]) {
-            start -= 1;
-        }
-        let mut end_of_run = probe + 1;
+    while out.len() < MAX_CANDIDATES {
+        let Some(start) = next_long_run(blob, i) else {
+            break;
+        };
+        let mut end_of_run = start + MIN_RUN;
         while end_of_run < n && class(blob[end_of_run]) {
             end_of_run += 1;
         }
         i = end_of_run;
-        if end_of_run - start < MIN_RUN {
-            continue;
-        }
         let run = &blob[start..i];
         let mut end = i;
         while end < n && end - i < 2 && blob[end] == b'=' {
@@ -161,6 +150,106 @@ fn alphabet_runs(blob: &[u8], out: &mut Vec<Candidate>) {
             });
         }
     }
+}
+
+/// Where the first run of [`MIN_RUN`] or more alphabet bytes at or after `from` starts.
+///
+/// Why blocks: walking text byte by byte to find where words end mispredicts a branch at
+/// every word, and that scan was 15% of a directory scan. Here each 64-byte block becomes a
+/// bit mask with no branch per byte, and a block is skipped unless its mask holds
+/// `MIN_RUN` consecutive ones (or continues a run from the block before).
+fn next_long_run(blob: &[u8], from: usize) -> Option<usize> {
+    let mut pos = from;
+    // Length of the alphabet run that ends just before `pos`.
+    let mut run = 0usize;
+    while pos + 64 <= blob.len() {
+        let block: &[u8; 64] = blob[pos..pos + 64].try_into().ok()?;
+        let mask = block_mask(block);
+        let lead = mask.trailing_ones() as usize;
+        if run + lead >= MIN_RUN {
+            return Some(pos - run);
+        }
+        let windows = run_starts(mask);
+        if windows != 0 {
+            return Some(pos + windows.trailing_zeros() as usize);
+        }
+        run = mask.leading_ones() as usize;
+        pos += 64;
+    }
+    // The tail, byte by byte.
+    let mut start = pos - run;
+    for (k, &b) in blob[pos..].iter().enumerate() {
+        if CLASS[b as usize] == 0 {
+            start = pos + k + 1;
+        } else if pos + k + 1 - start >= MIN_RUN {
+            return Some(start);
+        }
+    }
+    None
+}
+
+/// Bit `k` is set when `block[k]` is in the base64 or hex alphabet.
+///
+/// On x86_64 this is sixteen bytes per step with SSE2 (part of every x86_64 CPU): the table
+/// loop below classified at ~1.7 GB/s, which was still 12% of a directory scan.
+#[cfg(target_arch = "x86_64")]
+fn block_mask(block: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is enabled on every x86_64 target, so its intrinsics are available; each
+    // load reads 16 bytes of `chunk`, which has 16, and `loadu` needs no alignment.
+    unsafe {
+        let byte = |c: u8| _mm_set1_epi8(c as i8);
+        // Bytes compare as signed: 0x80 and above are negative, so below every range here.
+        let within = |v: __m128i, lo: u8, hi: u8| {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(v, byte(lo - 1)),
+                _mm_cmplt_epi8(v, byte(hi + 1)),
+            )
+        };
+        let mut mask = 0u64;
+        for (q, chunk) in block.chunks_exact(16).enumerate() {
+            let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            let digit = within(v, b'0', b'9');
+            let letter = within(_mm_or_si128(v, byte(0x20)), b'a', b'z');
+            let symbol = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, byte(b'+')), _mm_cmpeq_epi8(v, byte(b'/'))),
+                _mm_or_si128(_mm_cmpeq_epi8(v, byte(b'-')), _mm_cmpeq_epi8(v, byte(b'_'))),
+            );
+            let class = _mm_or_si128(_mm_or_si128(digit, letter), symbol);
+            mask |= u64::from(_mm_movemask_epi8(class) as u16) << (q * 16);
+        }
+        mask
+    }
+}
+
+/// Bit `k` is set when `block[k]` is in the base64 or hex alphabet.
+#[cfg(not(target_arch = "x86_64"))]
+fn block_mask(block: &[u8; 64]) -> u64 {
+    block_mask_by_table(block)
+}
+
+/// The portable form of [`block_mask`], and its reference in tests.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn block_mask_by_table(block: &[u8; 64]) -> u64 {
+    let mut mask = 0u64;
+    for (k, &b) in block.iter().enumerate() {
+        mask |= u64::from(CLASS[b as usize] != 0) << k;
+    }
+    mask
+}
+
+/// Bit `k` is set when bits `k..k + MIN_RUN` of `mask` are all set (MIN_RUN = 24: doubling
+/// to 16, then 8 more).
+fn run_starts(mask: u64) -> u64 {
+    const _: () = assert!(MIN_RUN == 24);
+    let m2 = mask & (mask >> 1);
+    let m4 = m2 & (m2 >> 2);
+    let m8 = m4 & (m4 >> 4);
+    let m16 = m8 & (m8 >> 8);
+    m16 & (m8 >> 16)
 }
 
 /// True when the first groups of a base64 run could encode ASCII text: the first character
@@ -395,6 +484,60 @@ mod tests {
         out.into_iter()
             .map(|c| (c.encoding, blob[c.range].to_string()))
             .collect()
+    }
+
+    #[test]
+    fn block_mask_classifies_every_byte_value() {
+        for first in (0..=255u8).step_by(64) {
+            let block: [u8; 64] = std::array::from_fn(|k| first.wrapping_add(k as u8));
+            assert_eq!(
+                block_mask(&block),
+                block_mask_by_table(&block),
+                "from {first}"
+            );
+        }
+    }
+
+    /// The first run of MIN_RUN alphabet bytes at or after `from`, one byte at a time.
+    fn naive_long_run(blob: &[u8], from: usize) -> Option<usize> {
+        let mut start = from;
+        for (k, &b) in blob.iter().enumerate().skip(from) {
+            if CLASS[b as usize] == 0 {
+                start = k + 1;
+            } else if k + 1 - start >= MIN_RUN {
+                return Some(start);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn long_runs_are_found_across_block_edges() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for len in [0, 23, 24, 63, 64, 65, 127, 128, 200, 1000] {
+            for _ in 0..200 {
+                let blob: Vec<u8> = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        // Mostly alphabet, a separator now and then: runs of every length.
+                        if x % 29 == 0 {
+                            b' '
+                        } else {
+                            b"aZ09+/-_"[(x % 8) as usize]
+                        }
+                    })
+                    .collect();
+                for from in [0, 1, 40, 64, 100] {
+                    assert_eq!(
+                        next_long_run(&blob, from.min(len)),
+                        naive_long_run(&blob, from.min(len)),
+                        "len {len} from {from}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

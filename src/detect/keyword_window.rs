@@ -14,11 +14,11 @@
 
 use std::sync::{Arc, Once};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::Cache;
 use regex_automata::util::captures::Captures;
 use regex_automata::Input;
 
+use super::keyword_scan::{KeywordHit, KeywordScanner};
 use super::matcher::{Matcher, RawMatch};
 use crate::rules::{CompiledPattern, RuleSet};
 
@@ -32,7 +32,7 @@ struct Window {
 /// Aho-Corasick keyword prefilter + windowed regexes.
 #[derive(Debug)]
 pub struct KeywordWindowMatcher {
-    keywords: Option<AhoCorasick>,
+    keywords: Option<KeywordScanner>,
     /// For each keyword (by pattern id), the rules it triggers.
     keyword_rules: Vec<Vec<u32>>,
     /// Rules without keywords: run over the whole blob.
@@ -58,6 +58,8 @@ pub struct Scratch {
     last_end: Vec<usize>,
     /// Rules touched in this blob, to reset only those.
     touched: Vec<u32>,
+    /// The keyword occurrences of the current blob.
+    hits: Vec<KeywordHit>,
 }
 
 const CLOSED: usize = usize::MAX;
@@ -84,13 +86,7 @@ impl KeywordWindowMatcher {
         let ac = if keywords.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&keywords)?,
-            )
+            Some(KeywordScanner::new(&keywords)?)
         };
         let windows = rules
             .rules()
@@ -179,17 +175,30 @@ impl Matcher for KeywordWindowMatcher {
             windows: vec![(CLOSED, 0); self.windows.len()],
             last_end: vec![0; self.windows.len()],
             touched: Vec::new(),
+            hits: Vec::new(),
         }
     }
 
-    fn find_all(&self, blob: &[u8], scratch: &mut Scratch, out: &mut Vec<RawMatch>) {
-        if let Some(ac) = &self.keywords {
-            for hit in ac.find_overlapping_iter(blob) {
-                for &r in &self.keyword_rules[hit.pattern().as_usize()] {
+    fn find_all(
+        &self,
+        blob: &[u8],
+        enabled: &[bool],
+        scratch: &mut Scratch,
+        out: &mut Vec<RawMatch>,
+    ) {
+        if let Some(keywords) = &self.keywords {
+            let mut hits = std::mem::take(&mut scratch.hits);
+            hits.clear();
+            keywords.find_all(blob, &mut hits);
+            for hit in &hits {
+                for &r in &self.keyword_rules[hit.keyword as usize] {
                     let r = r as usize;
+                    if !enabled[r] {
+                        continue;
+                    }
                     let w = self.windows[r];
-                    let start = hit.start().saturating_sub(w.before);
-                    let end = hit.end().saturating_add(w.after).min(blob.len());
+                    let start = hit.start.saturating_sub(w.before);
+                    let end = hit.end.saturating_add(w.after).min(blob.len());
                     let (ws, we) = scratch.windows[r];
                     if ws == CLOSED {
                         scratch.windows[r] = (start, end);
@@ -202,6 +211,7 @@ impl Matcher for KeywordWindowMatcher {
                     }
                 }
             }
+            scratch.hits = hits;
         }
         for i in 0..scratch.touched.len() {
             let r = scratch.touched[i] as usize;
@@ -210,6 +220,9 @@ impl Matcher for KeywordWindowMatcher {
         }
         for &r in &self.unconditional {
             let r = r as usize;
+            if !enabled[r] {
+                continue;
+            }
             self.search_window(r, blob, 0, blob.len(), scratch, out);
             scratch.touched.push(r as u32);
         }
@@ -242,10 +255,11 @@ mod tests {
         let m = KeywordWindowMatcher::new(set).unwrap();
         let mut scratch = m.new_scratch();
         let mut out = Vec::new();
-        m.find_all(blob, &mut scratch, &mut out);
+        let enabled = vec![true; set.rules().len()];
+        m.find_all(blob, &enabled, &mut scratch, &mut out);
         // Scratch must be clean for the next blob: run twice, same answer.
         let mut again = Vec::new();
-        m.find_all(blob, &mut scratch, &mut again);
+        m.find_all(blob, &enabled, &mut scratch, &mut again);
         assert_eq!(out, again);
         out
     }

@@ -27,6 +27,13 @@ pub trait Matcher: Send + Sync {
 
     fn new_scratch(&self) -> Self::Scratch;
 
-    /// Appends every match of every rule in `blob` to `out`. Matches of one rule never overlap.
-    fn find_all(&self, blob: &[u8], scratch: &mut Self::Scratch, out: &mut Vec<RawMatch>);
+    /// Appends every match of every rule `r` with `enabled[r]` in `blob` to `out`. Matches of
+    /// one rule never overlap.
+    fn find_all(
+        &self,
+        blob: &[u8],
+        enabled: &[bool],
+        scratch: &mut Self::Scratch,
+        out: &mut Vec<RawMatch>,
+    );
 }

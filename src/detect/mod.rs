@@ -15,9 +15,11 @@ pub mod check;
 pub mod decode;
 pub mod entropy;
 pub mod filters;
+pub mod keyword_scan;
 pub mod keyword_window;
 mod link;
 pub mod matcher;
+pub mod path_scope;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -29,6 +31,7 @@ use crate::rules::RuleSet;
 use filters::Filters;
 use keyword_window::KeywordWindowMatcher;
 use matcher::{Matcher, RawMatch};
+use path_scope::PathScope;
 
 /// Longest matched line kept in a finding (bytes); longer lines are cut with `…`.
 const MAX_LINE_TEXT: usize = 400;
@@ -37,6 +40,7 @@ const MAX_LINE_TEXT: usize = 400;
 pub struct Detector<M: Matcher = KeywordWindowMatcher> {
     rules: Arc<RuleSet>,
     matcher: M,
+    path_scope: PathScope,
     filters: Filters,
     /// Candidates dropped as published sample keys, over every blob this detector saw.
     published_samples: AtomicU64,
@@ -59,6 +63,8 @@ pub struct DetectorScratch<M: Matcher = KeywordWindowMatcher> {
     matcher: M::Scratch,
     raw: Vec<RawMatch>,
     candidates: Vec<decode::Candidate>,
+    /// Which rules may report in the current file (see [`PathScope`]).
+    enabled: Vec<bool>,
 }
 
 impl Detector<KeywordWindowMatcher> {
@@ -66,6 +72,7 @@ impl Detector<KeywordWindowMatcher> {
     pub fn new(rules: Arc<RuleSet>) -> anyhow::Result<Self> {
         let matcher = KeywordWindowMatcher::new(&rules)?;
         Ok(Detector {
+            path_scope: PathScope::new(rules.rules()),
             rules,
             matcher,
             filters: Filters::builtin(),
@@ -97,6 +104,7 @@ impl<M: Matcher> Detector<M> {
             matcher: self.matcher.new_scratch(),
             raw: Vec::new(),
             candidates: Vec::new(),
+            enabled: Vec::new(),
         }
     }
 
@@ -108,6 +116,8 @@ impl<M: Matcher> Detector<M> {
         path: &str,
         scratch: &mut DetectorScratch<M>,
     ) -> Vec<Finding> {
+        self.path_scope
+            .enabled_for(self.rules.rules(), path, &mut scratch.enabled);
         let mut findings = self.detect_plain(blob, path, scratch);
         if self.decoding {
             self.detect_decoded(blob, path, scratch, &mut findings);
@@ -117,22 +127,21 @@ impl<M: Matcher> Detector<M> {
 
     /// Matches in `text`, checked, deduplicated, linked into parts, generic ones that a
     /// specific one covers dropped; positions are within `text`.
-    fn linked_in(
-        &self,
-        text: &[u8],
-        path: &str,
-        scratch: &mut DetectorScratch<M>,
-    ) -> Vec<link::Linked> {
+    fn linked_in(&self, text: &[u8], scratch: &mut DetectorScratch<M>) -> Vec<link::Linked> {
         scratch.raw.clear();
-        self.matcher
-            .find_all(text, &mut scratch.matcher, &mut scratch.raw);
+        self.matcher.find_all(
+            text,
+            &scratch.enabled,
+            &mut scratch.matcher,
+            &mut scratch.raw,
+        );
         if scratch.raw.is_empty() {
             return Vec::new();
         }
         let rules = self.rules.rules();
-        scratch.raw.retain(|m| {
-            rules[m.rule].applies_to_path(path) && self.accept(m.rule, &text[m.secret.clone()])
-        });
+        scratch
+            .raw
+            .retain(|m| self.accept(m.rule, &text[m.secret.clone()]));
         link::dedupe_same_secret(rules, &mut scratch.raw);
         scratch.raw.sort_by_key(|m| (m.secret.start, m.rule));
         let mut locator = LineLocator::new(text);
@@ -155,7 +164,7 @@ impl<M: Matcher> Detector<M> {
         path: &str,
         scratch: &mut DetectorScratch<M>,
     ) -> Vec<Finding> {
-        let linked = self.linked_in(blob, path, scratch);
+        let linked = self.linked_in(blob, scratch);
         if linked.is_empty() {
             return Vec::new();
         }
@@ -305,7 +314,7 @@ impl<M: Matcher> Detector<M> {
             let (line_text, _) = locator.snippet(cand.range.clone(), MAX_LINE_TEXT, token_range);
             let token_text = String::from_utf8_lossy(token).into_owned();
             for (text, label) in &layers {
-                for item in self.linked_in(text, path, scratch) {
+                for item in self.linked_in(text, scratch) {
                     let rule = &rules[item.primary.m.rule];
                     let value = |r: &std::ops::Range<usize>| {
                         String::from_utf8_lossy(&text[r.clone()]).into_owned()

@@ -85,9 +85,14 @@ pub fn scan_staged(
             Some(old_id) => {
                 let old = read_blob(&repo, old_id, max_size, &mut old_buf).unwrap_or(&[]);
                 let added = added_lines(old, data);
+                // New when any line it spans is added: a rotated PEM key keeps its
+                // `-----BEGIN` line, and a rotated secret may keep its key id's line.
                 found
                     .into_iter()
-                    .filter(|f| added.contains(&f.line))
+                    .filter(|f| {
+                        (f.line..=f.end_line.max(f.line)).any(|l| added.contains(&l))
+                            || f.parts.iter().any(|p| added.contains(&p.line))
+                    })
                     .collect()
             }
             None => {
