@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Validates leakhound's SARIF with Microsoft's SARIF Multitool, the validator GitHub's own
 # documentation points to. `--rule-kind "Ghas;Sarif"` runs the SARIF spec rules plus GitHub
-# Advanced Security's upload requirements; any error or warning fails CI. Two reports are
-# checked: the fixture tree (`leakhound scan`) and a fixture history (`leakhound git`) built here
-# with git. The unit and schema tests live in tests/sarif.rs; this is the end-to-end check.
+# Advanced Security's upload requirements; any error or warning fails CI. Three reports are
+# checked: the fixture tree (`leakhound scan`), a fixture history (`leakhound git`) built here
+# with git, and a tree made from every builtin rule's own examples, so that every rule's
+# metadata is checked (a rule the fixtures never trigger was never validated). The unit and
+# schema tests live in tests/sarif.rs (`every_builtin_rule_gives_clean_sarif_metadata` checks
+# the third report's rules offline); this is the end-to-end check.
 #
 # Needs: cargo, git, npm (the registry must be reachable), python3. Nothing is installed
 # globally: the multitool goes into a temp dir that is removed at exit.
@@ -71,8 +74,52 @@ g add -A && g commit -q -m "add exchange settings"
 g rm -q deploy/prod.env && g commit -q -m "remove exchange settings"   # only in history now
 run_leakhound git "$repo" --format sarif --no-progress -o "$work/history.sarif"
 
+echo "== report 3: every builtin rule, from the rules' own examples"
+# One file per example, at <rule id>/<n>/<the example's path, or "example">, as
+# `leakhound rules check` scans it; rules/*.toml except the two tables that are not rules.
+every="$work/every-rule"
+python3 - rules "$every" <<'EOF'
+import pathlib, sys, tomllib
+
+rules_dir, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for f in sorted(rules_dir.glob("*.toml")):
+    if f.name in ("filters.toml", "published-samples.toml"):
+        continue
+    for rule in tomllib.loads(f.read_text()).get("rules", []):
+        for i, ex in enumerate(rule.get("examples", [])):
+            p = out / rule["id"] / str(i) / ex.get("path", "example")
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(ex["text"])
+EOF
+(cd "$every" && run_leakhound scan . --format sarif --no-progress -o "$work/every-rule.sarif")
+"$bin" rules list --format json >"$work/rules.json"
+# Every builtin rule that can be reported on its own must have a result: a rule without one is
+# a rule the multitool never checks. A part with `standalone = false` (a passphrase) is only
+# reported inside its secret's result, so it never appears in SARIF at all.
+python3 - rules "$work/rules.json" "$work/every-rule.sarif" <<'EOF'
+import json, pathlib, sys, tomllib
+
+rules_dir, catalogue, sarif = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+builtin = {r["id"] for r in json.load(open(catalogue)) if r["origin"].startswith("builtin:")}
+parts_only = set()
+for f in rules_dir.glob("*.toml"):
+    for rule in tomllib.loads(f.read_text()).get("rules", []):
+        if rule.get("standalone", True) is False:
+            parts_only.add(rule["id"])
+run = json.load(open(sarif))["runs"][0]
+found = {r["ruleId"] for r in run["results"]}
+missing = sorted(builtin - parts_only - found)
+for rule_id in missing:
+    print(f"  no result for builtin rule {rule_id}: its examples found nothing in the tree")
+print(
+    f"  {len(found & builtin)} of {len(builtin)} builtin rules have results, "
+    f"{len(parts_only & builtin)} are parts never reported alone; {len(run['results'])} results"
+)
+sys.exit(1 if missing else 0)
+EOF
+
 status=0
-for report in tree history; do
+for report in tree history every-rule; do
   echo "== Sarif.Multitool validate $report.sarif"
   DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$multitool" validate \
     --rule-kind "Ghas;Sarif" --level "Error;Warning" --log ForceOverwrite \

@@ -72,6 +72,7 @@ impl Scanner {
             no_ignore: false,
             excludes: Vec::new(),
             base_excludes: None,
+            no_archives: false,
         };
         scan_files(&self.detector, &opts, &())
     }

@@ -401,3 +401,152 @@ fn staged_sarif_has_its_own_category() {
     assert!(r["message"]["text"].as_str().unwrap().contains("staged"));
     assert!(r.get("properties").is_none(), "no commit yet");
 }
+
+/// The SARIF `.ci/validate-sarif.sh` hands the Multitool as its third report, built in-process:
+/// every builtin rule's examples, each scanned under its own path (`<rule>/<n>/<example path>`).
+fn every_rule_sarif() -> (Value, Vec<String>) {
+    use leakhound::detect::Detector;
+    use leakhound::report::{write_report, Format, ReportOptions, ScanOutcome};
+    use leakhound::rules::RuleSet;
+    use std::sync::Arc;
+
+    let rules = Arc::new(RuleSet::builtin().expect("builtin rules load"));
+    let detector = Detector::new(rules.clone()).expect("detector builds");
+    let mut scratch = detector.new_scratch();
+    let mut findings = Vec::new();
+    let mut reportable = Vec::new();
+    for rule in rules.rules() {
+        // A part that is never reported alone (a passphrase) only rides on its secret's result.
+        if rule.standalone {
+            reportable.push(rule.id.clone());
+        }
+        for (i, ex) in rule.examples.iter().enumerate() {
+            let path = format!(
+                "{}/{i}/{}",
+                rule.id,
+                ex.path.as_deref().unwrap_or("example")
+            );
+            findings.extend(detector.detect(ex.text.as_bytes(), &path, &mut scratch));
+        }
+    }
+    let outcome = ScanOutcome {
+        findings,
+        ..ScanOutcome::default()
+    };
+    let opts = ReportOptions {
+        show_secrets: false,
+        color: false,
+        width: 80,
+        quiet: false,
+    };
+    let mut out = Vec::new();
+    write_report(&mut out, Format::Sarif, &outcome, &rules, opts).unwrap();
+    (serde_json::from_slice(&out).unwrap(), reportable)
+}
+
+/// A URI as SARIF and GitHub take it: a relative reference with no backslash, no `.`/`..`
+/// segment, no scheme, and nothing outside RFC 3986's characters (percent escapes allowed).
+fn assert_relative_uri(uri: &str) {
+    assert!(!uri.is_empty() && !uri.starts_with('/'), "{uri}");
+    assert!(!uri.contains('\\') && !uri.contains(':'), "{uri}");
+    assert!(
+        uri.split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != ".."),
+        "{uri}"
+    );
+    assert!(
+        uri.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=@/%".contains(c)),
+        "not a valid URI reference: {uri}"
+    );
+}
+
+/// Every builtin rule that can be reported on its own gives a result, and each rule's metadata
+/// passes what the SARIF Multitool's SARIF and GHAS rules check that can be checked offline:
+/// SARIF1001 (a `name` that is not the id, even ignoring case: `jwt` once slipped through),
+/// SARIF2012 (a PascalCase name, descriptions, help), SARIF1005 (an absolute `helpUri`),
+/// GitHub's numeric `security-severity`, results that point at an existing rule by index, and
+/// valid relative URIs.
+#[test]
+fn every_builtin_rule_gives_clean_sarif_metadata() {
+    let (doc, reportable) = every_rule_sarif();
+    assert_schema_valid(&doc);
+    assert_github_shape(&doc);
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+
+    let with_results: HashSet<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    let missing: Vec<&String> = reportable
+        .iter()
+        .filter(|id| !with_results.contains(id.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "rules with no result: {missing:?}");
+    assert_eq!(rules.len(), reportable.len());
+
+    let mut names = HashSet::new();
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        let name = rule["name"].as_str().unwrap_or_default();
+        assert!(!name.is_empty(), "{id}: no name");
+        assert!(
+            !name.eq_ignore_ascii_case(id),
+            "{id}: name {name:?} is its id (SARIF1001)"
+        );
+        assert!(
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{id}: name {name:?} is not PascalCase (SARIF2012)"
+        );
+        assert!(names.insert(name.to_string()), "{id}: name {name:?} twice");
+        for field in ["shortDescription", "fullDescription"] {
+            let text = rule[field]["text"].as_str().unwrap_or_default();
+            assert!(!text.trim().is_empty(), "{id}: no {field}");
+        }
+        let full = rule["fullDescription"]["text"].as_str().unwrap();
+        assert!(full.ends_with('.'), "{id}: fullDescription {full:?}");
+        for field in ["text", "markdown"] {
+            let help = rule["help"][field].as_str().unwrap_or_default();
+            assert!(!help.trim().is_empty(), "{id}: no help {field}");
+        }
+        let help_uri = rule["helpUri"].as_str().unwrap_or_default();
+        assert!(
+            help_uri.starts_with("https://") && !help_uri.contains(char::is_whitespace),
+            "{id}: helpUri {help_uri:?} is not an absolute URI (SARIF1005)"
+        );
+        let severity = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{id}: security-severity is not a string"));
+        let score: f64 = severity
+            .parse()
+            .unwrap_or_else(|_| panic!("{id}: security-severity {severity:?} is not a number"));
+        assert!((0.0..=10.0).contains(&score), "{id}: {score}");
+        assert!(
+            ["note", "warning", "error"]
+                .contains(&rule["defaultConfiguration"]["level"].as_str().unwrap()),
+            "{id}"
+        );
+    }
+
+    for r in results {
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert!(index < rules.len(), "ruleIndex {index} out of range");
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let text = r["message"]["text"].as_str().unwrap_or_default();
+        assert!(
+            !text.is_empty() && text.ends_with('.'),
+            "message {text:?} (SARIF2001, GH1007)"
+        );
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_relative_uri(loc["artifactLocation"]["uri"].as_str().unwrap());
+        let region = &loc["region"];
+        let (sl, el) = (region["startLine"].as_u64(), region["endLine"].as_u64());
+        assert!(el >= sl, "{region}");
+        if sl == el {
+            assert!(region["endColumn"].as_u64() >= region["startColumn"].as_u64());
+        }
+    }
+}

@@ -75,6 +75,10 @@ pub struct RuleOptions {
     /// Do not decode base64, hex, percent-encoded and escaped tokens to look for secrets inside
     #[arg(long)]
     pub no_decode: bool,
+    /// Do not look inside archives (zip, jar, war, whl, apk, tar, tar.gz, gz); by default
+    /// their entries are scanned, up to 3 archives deep
+    #[arg(long)]
+    pub no_archives: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -44,6 +44,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<u8> {
         let opts = HistoryOptions {
             repo: path.clone(),
             max_file_size,
+            no_archives: rules.no_archives,
             ..HistoryOptions::default()
         };
         scan_history(&detector, &opts, &())?.0
@@ -56,6 +57,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<u8> {
             no_ignore: false,
             excludes: Vec::new(),
             base_excludes: setup.excludes(&base)?,
+            no_archives: rules.no_archives,
         };
         scan_files(&detector, &opts, &())?
     };

@@ -43,6 +43,7 @@ pub fn run(args: GitArgs) -> anyhow::Result<u8> {
             since_commit: args.since_commit.clone(),
             cache: args.cache.clone(),
             decoding: !args.rules.no_decode,
+            no_archives: args.rules.no_archives,
             cache_budget: args.max_memory.map_or(0, |m| m as usize),
             max_file_size,
             threads,
@@ -65,6 +66,14 @@ pub fn run(args: GitArgs) -> anyhow::Result<u8> {
         }
         if stats.submodules_not_entered > 0 {
             eprintln!("leakhound: note: submodules were not entered ({} gitlink changes); scan them separately", stats.submodules_not_entered);
+        }
+        let unreadable = outcome
+            .skipped
+            .iter()
+            .filter(|s| matches!(s.reason, crate::sources::SkipReason::Unreadable { .. }))
+            .count();
+        if unreadable > 0 {
+            eprintln!("leakhound: warning: {unreadable} git object(s) missing or unreadable were skipped (each is listed in the report with its id); everything else was scanned");
         }
         outcome.git_stats = Some(GitStats::History(stats));
         outcome

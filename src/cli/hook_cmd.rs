@@ -350,6 +350,7 @@ fn pre_push(
             repo: repo_path,
             tips: hex(&walk.tips),
             hidden: hex(&walk.hidden),
+            no_archives: rule_opts.no_archives,
             max_file_size,
             threads: 0,
             ..HistoryOptions::default()

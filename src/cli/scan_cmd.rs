@@ -39,6 +39,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         no_ignore: args.no_ignore,
         excludes: args.exclude.clone(),
         base_excludes: setup.excludes(&root)?,
+        no_archives: args.rules.no_archives,
     };
     let bar = progress_bar(&args.report, "files");
     let outcome = match &bar {

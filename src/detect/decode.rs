@@ -522,7 +522,7 @@ mod tests {
                         x ^= x >> 7;
                         x ^= x << 17;
                         // Mostly alphabet, a separator now and then: runs of every length.
-                        if x % 29 == 0 {
+                        if x.is_multiple_of(29) {
                             b' '
                         } else {
                             b"aZ09+/-_"[(x % 8) as usize]

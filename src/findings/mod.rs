@@ -90,11 +90,94 @@ pub struct CommitInfo {
     pub subject: String,
     /// True when the same secret is still in the files at HEAD.
     pub in_head: bool,
+    /// Where in the commit (or tag) the secret is, when it is not in a file: its message.
+    /// `None` for file content. For a tag message, `commit` is the tag object's id and
+    /// author, email and date are the tagger's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Every secret the scan found in this commit's message: reports redact them in
+    /// `subject` (whatever finding prints it) unless secrets are shown. Not serialized.
+    #[serde(skip)]
+    pub message_secrets: Vec<String>,
+}
+
+/// Gives every history finding the secrets found in its commit's message (the findings whose
+/// location is that commit's message), so that reports can redact them in the subject of
+/// every finding of that commit. Call it once all findings of a scan (or a report read back)
+/// are known.
+pub fn link_message_secrets(findings: &mut [Finding]) {
+    let mut by_commit: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for f in findings.iter() {
+        if let Some(c) = f.commit.as_ref().filter(|c| c.location.is_some()) {
+            by_commit
+                .entry(c.commit.clone())
+                .or_default()
+                .extend(f.secret_values().map(String::from));
+        }
+    }
+    if by_commit.is_empty() {
+        return;
+    }
+    for f in findings {
+        if let Some(c) = &mut f.commit {
+            if let Some(secrets) = by_commit.get(&c.commit) {
+                c.message_secrets.clone_from(secrets);
+            }
+        }
+    }
+}
+
+/// A place of a secret that is not file content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Location {
+    /// The message (subject or body) of a commit.
+    CommitMessage,
+    /// The message of an annotated tag.
+    TagMessage,
+}
+
+impl Location {
+    /// The name reports give it (`commit-message`, `tag-message`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::CommitMessage => "commit-message",
+            Location::TagMessage => "tag-message",
+        }
+    }
+
+    /// How the text report and the messages of other formats name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Location::CommitMessage => "commit message",
+            Location::TagMessage => "tag message",
+        }
+    }
 }
 
 impl Finding {
     /// Every secret value this finding carries: the secret, then its parts.
     pub fn secret_values(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.secret.as_str()).chain(self.parts.iter().map(|p| p.value.as_str()))
+    }
+
+    /// Where the secret is when it is not file content (a commit or tag message).
+    pub fn location(&self) -> Option<Location> {
+        self.commit.as_ref().and_then(|c| c.location)
+    }
+
+    /// The commit subject as reports print it: every secret found in the commit's message,
+    /// and this finding's own, redacted unless `show_secrets`. `None` outside history.
+    pub fn shown_subject(&self, show_secrets: bool) -> Option<String> {
+        let c = self.commit.as_ref()?;
+        if show_secrets {
+            return Some(c.subject.clone());
+        }
+        let secrets: Vec<&str> = self
+            .secret_values()
+            .chain(c.message_secrets.iter().map(String::as_str))
+            .collect();
+        Some(redact::redact_in(&c.subject, &secrets))
     }
 }

@@ -5,6 +5,12 @@
 //! `RuleID` is leakhound's rule id; `Fingerprint` follows gitleaks' form
 //! (`commit:file:rule:line`, or `file:rule:line` for files), so it can go into a
 //! `.gitleaksignore`, which leakhound honours.
+//!
+//! gitleaks has no field for a secret found in a commit or tag message: such a finding keeps
+//! its pseudo path in `File` (`<short id> (commit message)`, `refs/tags/NAME (tag message)`),
+//! the message line and column, the commit (or tag object) in `Commit`, and its location kind
+//! as the one entry of `Tags` (`commit-message`, `tag-message`). `Message` is the commit
+//! subject, with every secret found in the commit's message redacted.
 
 use std::io::Write;
 
@@ -34,7 +40,7 @@ struct GitleaksFinding<'a> {
     author: &'a str,
     email: &'a str,
     date: &'a str,
-    message: &'a str,
+    message: String,
     tags: Vec<&'a str>,
     fingerprint: String,
 }
@@ -72,8 +78,8 @@ pub fn write(w: &mut dyn Write, outcome: &ScanOutcome, opts: ReportOptions) -> s
                 author: c.map_or("", |c| c.author.as_str()),
                 email: c.map_or("", |c| c.email.as_str()),
                 date: c.map_or("", |c| c.date.as_str()),
-                message: c.map_or("", |c| c.subject.as_str()),
-                tags: Vec::new(),
+                message: f.shown_subject(opts.show_secrets).unwrap_or_default(),
+                tags: f.location().map(|l| vec![l.as_str()]).unwrap_or_default(),
                 fingerprint: gitleaks_fingerprint(
                     c.map(|c| c.commit.as_str()),
                     &f.path,

@@ -378,6 +378,13 @@ pub fn write(w: &mut dyn Write, outcome: &ScanOutcome, rules: &RuleSet) -> std::
             (None, Some(k)) => format!("<br><span class=\"muted\">{} file</span>", escape(k)),
             _ => String::new(),
         };
+        let how = match f.location() {
+            Some(l) => format!(
+                "<br><span class=\"muted\">in a {}</span>{how}",
+                l.describe()
+            ),
+            None => how,
+        };
         out += &format!(
             "</td><td><code>{}:{}:{}</code><br><code class=\"muted\">{}</code>{how}</td><td><code>{}</code></td>",
             escape(&f.path),
@@ -392,7 +399,7 @@ pub fn write(w: &mut dyn Write, outcome: &ScanOutcome, rules: &RuleSet) -> std::
                     out += &format!(
                         "<td><code>{}</code><br><span class=\"muted\">{}</span></td><td>{}</td><td>{}</td><td>{}</td>",
                         escape(&c.commit[..c.commit.len().min(12)]),
-                        escape(&truncate(&crate::findings::redact::redact_in(&c.subject, &f.secret_values().collect::<Vec<_>>()), 80)),
+                        escape(&truncate(&f.shown_subject(false).unwrap_or_default(), 80)),
                         escape(&c.author),
                         escape(&c.date),
                         if c.in_head { "yes" } else { "no" }

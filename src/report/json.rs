@@ -2,7 +2,8 @@
 //!
 //! Findings are flat objects, one per occurrence, so consumers stay simple; occurrences of one
 //! secret share a `fingerprint`. History findings add `commit`, `author`, `email`, `date`,
-//! `subject` and `in_head`. [`JsonFinding`] is the one definition of a record: the writers
+//! `subject` (with the secrets found in the commit's message redacted) and `in_head`, and
+//! `location` when the secret is in a commit or tag message rather than a file. [`JsonFinding`] is the one definition of a record: the writers
 //! below serialize it, and [`read_report`] (used by `leakhound verify REPORT`) deserializes it.
 
 use std::io::Write;
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{shown, ReportOptions, ScanOutcome};
 use crate::findings::fingerprint::fingerprint;
 use crate::findings::verification::Verification;
-use crate::findings::{CommitInfo, Finding, Part};
+use crate::findings::{link_message_secrets, CommitInfo, Finding, Location, Part};
 use crate::sources::git::GitStats;
 use crate::sources::{ScanStats, Skipped};
 use crate::suppress::{SuppressedCounts, UnusedIgnore};
@@ -80,6 +81,10 @@ pub struct JsonFinding {
     pub subject: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_head: Option<bool>,
+    /// `commit-message` or `tag-message` when the secret is in a message, not a file; absent
+    /// for file content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
     /// With `--verify`: status, reason, identity, permissions, risk and advice (no secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<Verification>,
@@ -122,8 +127,9 @@ impl JsonFinding {
             author: c.map(|c| c.author.clone()),
             email: c.map(|c| c.email.clone()),
             date: c.map(|c| c.date.clone()),
-            subject: c.map(|c| c.subject.clone()),
+            subject: f.shown_subject(opts.show_secrets),
             in_head: c.map(|c| c.in_head),
+            location: f.location(),
             verification: f.verification.clone(),
         }
     }
@@ -146,6 +152,8 @@ impl JsonFinding {
             date: self.date.unwrap_or_default(),
             subject: self.subject.unwrap_or_default(),
             in_head: self.in_head.unwrap_or(false),
+            location: self.location,
+            message_secrets: Vec::new(),
         });
         Ok(Finding {
             rule_id: self.rule_id,
@@ -307,9 +315,10 @@ pub fn read_report(text: &str) -> anyhow::Result<(Vec<Finding>, ScanStats)> {
             raw.len()
         );
     }
-    let findings = raw
+    let mut findings = raw
         .into_iter()
         .map(JsonFinding::into_finding)
         .collect::<anyhow::Result<Vec<_>>>()?;
+    link_message_secrets(&mut findings);
     Ok((findings, stats))
 }

@@ -319,7 +319,7 @@ fn descriptor(id: &str, rule: Option<&Rule>, sample: &Finding) -> ReportingDescr
 
     let mut descriptor = ReportingDescriptor::builder()
         .id(id)
-        .name(pascal_case(id))
+        .name(sarif_name(id))
         .short_description(MultiformatMessageString::builder().text(name).build())
         .full_description(
             MultiformatMessageString::builder()
@@ -408,6 +408,18 @@ fn pascal_case(id: &str) -> String {
             })
         })
         .collect()
+}
+
+/// A rule's SARIF `name`: its id in PascalCase. The SARIF Multitool wants the name to differ
+/// from the id even ignoring case (SARIF1001), so a one-word id gets `Secret` after it
+/// (`jwt` → `JwtSecret`).
+fn sarif_name(id: &str) -> String {
+    let name = pascal_case(id);
+    if name.eq_ignore_ascii_case(id) {
+        name + "Secret"
+    } else {
+        name
+    }
 }
 
 /// `text` ending with a period, as SARIF's style rules want for descriptions and messages.
@@ -522,9 +534,12 @@ fn sarif_result(
         props.insert("date".to_string(), json!(c.date));
         props.insert(
             "subject".to_string(),
-            json!(redact_in(&c.subject, &secrets)),
+            json!(f.shown_subject(false).unwrap_or_default()),
         );
         props.insert("in_head".to_string(), Value::Bool(c.in_head));
+        if let Some(l) = c.location {
+            props.insert("location".to_string(), json!(l.as_str()));
+        }
     }
     if let Some(d) = &f.decoded {
         props.insert("decoded".to_string(), json!(d));
@@ -580,6 +595,17 @@ fn message(f: &Finding, kind: ScanKind, path: &str) -> String {
     };
     let name = &f.rule_name;
     match (kind, &f.commit) {
+        (_, Some(c)) if c.location.is_some() => {
+            let short = c.commit.get(..12).unwrap_or(&c.commit);
+            let (what, object) = match c.location {
+                Some(crate::findings::Location::TagMessage) => ("tag message", "tag"),
+                _ => ("commit message", "commit"),
+            };
+            format!(
+                "{name} found in the {what} of {object} {short}{with}; rotate it, since every \
+                 clone still holds it."
+            )
+        }
         (_, Some(c)) => {
             let short = c.commit.get(..12).unwrap_or(&c.commit);
             if c.in_head {
@@ -976,6 +1002,8 @@ mod tests {
             date: "2026-01-02T03:04:05Z".into(),
             subject: format!("oops {}", t.secret),
             in_head: false,
+            location: None,
+            message_secrets: Vec::new(),
         });
         let bytes = render(&outcome, &rules(), None, Limits::default()).expect("renders");
         let text = String::from_utf8(bytes).expect("UTF-8");
@@ -1055,6 +1083,8 @@ mod tests {
     fn names_and_sentences() {
         assert_eq!(pascal_case("binance-secret-key"), "BinanceSecretKey");
         assert_eq!(pascal_case("aws_s3-key2"), "AwsS3Key2");
+        assert_eq!(sarif_name("binance-secret-key"), "BinanceSecretKey");
+        assert_eq!(sarif_name("jwt"), "JwtSecret");
         assert_eq!(sentence("Rotate it"), "Rotate it.");
         assert_eq!(sentence("Rotate it. "), "Rotate it.");
         assert_eq!(join_and(&["key"]), "key");

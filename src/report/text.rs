@@ -111,13 +111,18 @@ pub fn write(
                     "only in history"
                 };
                 let short = clean(&c.commit[..c.commit.len().min(12)]);
+                let object = match c.location {
+                    Some(crate::findings::Location::TagMessage) => "tag",
+                    _ => "commit",
+                };
+                let subject = occ.shown_subject(opts.show_secrets).unwrap_or_default();
                 writeln!(
                     w,
-                    "      commit {short} by {} <{}> on {}: {} ({state})",
+                    "      {object} {short} by {} <{}> on {}: {} ({state})",
                     clean(&c.author),
                     clean(&c.email),
                     clean(&c.date),
-                    clean(&c.subject)
+                    clean(&subject)
                 )?;
             }
         }
@@ -157,7 +162,7 @@ pub fn write(
     for s in &outcome.skipped {
         if matches!(
             s.reason,
-            SkipReason::Unreadable { .. } | SkipReason::Special { .. }
+            SkipReason::Unreadable { .. } | SkipReason::Special { .. } | SkipReason::Archive { .. }
         ) {
             writeln!(
                 w,
@@ -322,12 +327,16 @@ pub fn summary(outcome: &ScanOutcome) -> String {
             (st.skipped_too_large, "too large"),
             (st.skipped_unreadable, "unreadable"),
             (st.skipped_special, "not regular files"),
+            (st.skipped_archive, "in archives"),
         ] {
             if n > 0 {
                 kinds.push(format!("{n} {what}"));
             }
         }
         out += &format!("; skipped {} ({})", st.skipped_total(), kinds.join(", "));
+    }
+    if let Some(ignored) = &st.ignored {
+        out += &ignored_summary(ignored);
     }
     let n = outcome.findings.len();
     if n == 0 {
@@ -362,6 +371,36 @@ pub fn summary(outcome: &ScanOutcome) -> String {
     out += &by_sev.join(", ");
     out += &suppressed_summary(&outcome.suppressed);
     out += &published_summary(st.published_samples);
+    out
+}
+
+/// `; ignored 3 paths (2 by .gitignore, 1 by .ignore; --no-ignore scans them)` and
+/// `; excluded 1 path (--exclude or config)`, or nothing. An ignored folder is one path.
+fn ignored_summary(ig: &crate::sources::ignored::IgnoredCounts) -> String {
+    let paths = |n: u64| format!("{n} path{}", if n == 1 { "" } else { "s" });
+    let mut out = String::new();
+    let n = ig.by_ignore_rules();
+    if n > 0 {
+        let kinds: Vec<String> = [
+            (ig.gitignore, ".gitignore"),
+            (ig.ignore, ".ignore"),
+            (ig.git_exclude, ".git/info/exclude"),
+            (ig.git_global, "core.excludesFile"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} by {what}"))
+        .collect();
+        out += &format!(
+            "; ignored {} ({}; --no-ignore scans {})",
+            paths(n),
+            kinds.join(", "),
+            if n == 1 { "it" } else { "them" }
+        );
+    }
+    if ig.exclude > 0 {
+        out += &format!("; excluded {} (--exclude or config)", paths(ig.exclude));
+    }
     out
 }
 

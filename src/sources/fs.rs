@@ -12,9 +12,11 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use super::archive::{self, ArchiveOptions};
+use super::ignored::{IgnoredCounts, Tally};
 use super::{
     cap_threads, decode_utf16, looks_binary, sniff_utf16, Progress, ScanStats, SkipReason, Skipped,
     SourceOutcome, TextEncoding,
@@ -33,6 +35,8 @@ pub struct FsOptions {
     pub excludes: Vec<String>,
     /// gitignore-style globs relative to one base folder (a config file's `exclude`).
     pub base_excludes: Option<BaseExcludes>,
+    /// Do not look inside archives (`--no-archives`): they are skipped as binary.
+    pub no_archives: bool,
 }
 
 /// gitignore-style globs relative to one base folder, matched against paths as a source yields
@@ -307,7 +311,12 @@ fn error_path(err: &ignore::Error) -> Option<&Path> {
 }
 
 /// Reads one explicitly named stream (standard input or a pipe) and hands it to `worker`.
-fn read_root_stream<W: FnMut(FsEvent<'_>)>(root: &Path, max: u64, worker: &mut W) {
+fn read_root_stream<W: FnMut(FsEvent<'_>)>(
+    root: &Path,
+    max: u64,
+    archives: Option<&ArchiveOptions>,
+    worker: &mut W,
+) {
     let mut buf = Vec::new();
     let (path, read) = if is_stdin(root) {
         (
@@ -323,18 +332,26 @@ fn read_root_stream<W: FnMut(FsEvent<'_>)>(root: &Path, max: u64, worker: &mut W
         (display_path(root), read)
     };
     match read {
-        Ok(()) => hand_over(path, &buf, &mut Vec::new(), worker),
+        Ok(()) => hand_over(path, &buf, &mut Vec::new(), archives, worker),
         Err(reason) => worker(FsEvent::Skipped(Skipped { path, reason })),
     }
 }
 
-/// Hands read content to `worker`: UTF-16 text decoded first, binary content skipped.
+/// Hands read content to `worker`: an archive opened (unless `archives` is `None`), UTF-16
+/// text decoded first, binary content skipped.
 fn hand_over<W: FnMut(FsEvent<'_>)>(
     path: String,
     data: &[u8],
     decoded: &mut Vec<u8>,
+    archives: Option<&ArchiveOptions>,
     worker: &mut W,
 ) {
+    // A few magic bytes at fixed offsets first: no cost for trees without archives.
+    if let Some(opts) = archives {
+        if let Some(fmt) = archive::sniff(&path, data).filter(|_| looks_binary(data)) {
+            return archive::expand(&path, data, fmt, opts, worker);
+        }
+    }
     let (data, encoding) = match sniff_utf16(data) {
         Some(enc) => {
             decode_utf16(data, enc, decoded);
@@ -359,17 +376,23 @@ fn hand_over<W: FnMut(FsEvent<'_>)>(
 /// Walks the roots in parallel. `make_worker` is called once per thread; the worker it returns
 /// gets every file (read into a reused buffer) and every skipped path of that thread. Roots
 /// that are streams (standard input, named pipes) are read first, on the calling thread.
-pub fn walk<W>(opts: &FsOptions, make_worker: impl Fn() -> W + Sync) -> anyhow::Result<()>
+/// Returns what ignore files and excludes left out (see [`super::ignored`]).
+pub fn walk<W>(
+    opts: &FsOptions,
+    make_worker: impl Fn() -> W + Sync,
+) -> anyhow::Result<IgnoredCounts>
 where
     W: FnMut(FsEvent<'_>) + Send,
 {
     check_roots(&opts.roots)?;
     let max = opts.max_file_size;
+    let archive_opts = (!opts.no_archives).then(|| ArchiveOptions::new(max));
+    let archives = archive_opts.as_ref();
     let mut walk_roots = Vec::new();
     for root in &opts.roots {
         match classify_root(root) {
             Root::Walk => walk_roots.push(root.clone()),
-            Root::Stream => read_root_stream(root, max, &mut make_worker()),
+            Root::Stream => read_root_stream(root, max, archives, &mut make_worker()),
             Root::Special(reason) => make_worker()(FsEvent::Skipped(Skipped {
                 path: display_path(root),
                 reason,
@@ -377,7 +400,7 @@ where
         }
     }
     if walk_roots.is_empty() {
-        return Ok(());
+        return Ok(IgnoredCounts::default());
     }
     let opts = &FsOptions {
         roots: walk_roots,
@@ -409,6 +432,9 @@ where
                 })
         }
     };
+    let dot_ignore = !opts.no_ignore && tracked.as_ref().is_none_or(|t| !t.in_git);
+    let tally = Tally::new(!opts.no_ignore, dot_ignore, &opts.roots);
+    let filter_tally = Arc::clone(&tally);
     let mut builder = WalkBuilder::new(&opts.roots[0]);
     for root in &opts.roots[1..] {
         builder.add(root);
@@ -419,11 +445,12 @@ where
         .git_ignore(!opts.no_ignore)
         .git_exclude(!opts.no_ignore)
         .git_global(!opts.no_ignore)
-        .ignore(!opts.no_ignore && tracked.as_ref().is_none_or(|t| !t.in_git))
+        .ignore(dot_ignore)
         .require_git(false)
         .follow_links(false)
         .threads(cap_threads(opts.threads))
         .filter_entry(move |entry| {
+            filter_tally.seen(entry);
             if entry.file_name() == ".git" {
                 return false;
             }
@@ -432,16 +459,21 @@ where
                 .as_ref()
                 .is_some_and(|b| b.is_excluded(entry.path(), is_dir))
             {
+                filter_tally.excluded();
                 return false;
             }
-            !excludes.iter().any(|(base, gi)| {
+            let kept = !excludes.iter().any(|(base, gi)| {
                 entry
                     .path()
                     .strip_prefix(base)
                     .ok()
                     .filter(|rel| !rel.as_os_str().is_empty())
                     .is_some_and(|rel| gi.matched_path_or_any_parents(rel, is_dir).is_ignore())
-            })
+            });
+            if !kept {
+                filter_tally.excluded();
+            }
+            kept
         });
     let real_roots = &real_roots;
     let tracked = &tracked;
@@ -449,6 +481,7 @@ where
         let mut worker = make_worker();
         let mut buf = Vec::new();
         let mut decoded = Vec::new();
+        let mut lister = tally.lister();
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -463,6 +496,7 @@ where
                     return WalkState::Continue;
                 }
             };
+            lister.visit(&entry);
             let Some(ft) = entry.file_type() else {
                 return WalkState::Continue; // standard input: never yielded by a walk
             };
@@ -497,12 +531,16 @@ where
                 return WalkState::Continue;
             }
             match read_file(entry.path(), max, &mut buf) {
-                Ok(()) => hand_over(path, &buf, &mut decoded, &mut worker),
+                Ok(()) => hand_over(path, &buf, &mut decoded, archives, &mut worker),
                 Err(reason) => worker(FsEvent::Skipped(Skipped { path, reason })),
             }
             WalkState::Continue
         })
     });
+    let ignored = tally.finish(
+        |path| tracked.as_ref().is_some_and(|t| t.contains(path)),
+        &excluded,
+    );
     // The tracked files an ignore rule hid from the walk (`--exclude` and the config's
     // excludes still apply to them).
     if let Some(t) = tracked {
@@ -511,12 +549,12 @@ where
         for file in t.missed().into_iter().filter(|f| !excluded(f, false)) {
             let path = display_path(file);
             match read_file(file, max, &mut buf) {
-                Ok(()) => hand_over(path, &buf, &mut decoded, &mut worker),
+                Ok(()) => hand_over(path, &buf, &mut decoded, archives, &mut worker),
                 Err(reason) => worker(FsEvent::Skipped(Skipped { path, reason })),
             }
         }
     }
-    Ok(())
+    Ok(ignored)
 }
 
 fn read_file(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), SkipReason> {
@@ -560,7 +598,7 @@ pub fn scan_files(
     let skipped = Mutex::new(Vec::new());
     let files = AtomicU64::new(0);
     let bytes = AtomicU64::new(0);
-    walk(opts, || {
+    let ignored = walk(opts, || {
         let mut scratch = detector.new_scratch();
         let (findings, skipped, files, bytes) = (&findings, &skipped, &files, &bytes);
         move |event: FsEvent<'_>| match event {
@@ -590,6 +628,7 @@ pub fn scan_files(
         stats: ScanStats {
             files_scanned: files.into_inner(),
             bytes_scanned: bytes.into_inner(),
+            ignored: Some(ignored),
             ..ScanStats::default()
         },
         ..SourceOutcome::default()

@@ -1,8 +1,10 @@
 //! Where content comes from. Each source turns its inputs into blobs for the engine and says
 //! what it could not scan, and why.
 
+pub mod archive;
 pub mod fs;
 pub mod git;
+pub mod ignored;
 pub mod tracked;
 
 use serde::Serialize;
@@ -164,6 +166,10 @@ pub enum SkipReason {
     /// symlink leading out of the scanned folders (or nowhere). `kind` says which
     /// (`fifo`, `socket`, `char_device`, `block_device`, `symlink`), `detail` why.
     Special { kind: String, detail: String },
+    /// Inside an archive (see [`archive`]): an entry or an archive not opened or not read to
+    /// its end. `kind` says why (`encrypted`, `corrupt`, `unsupported`, `depth`, and the
+    /// bounds `ratio`, `budget`, `entries`), `detail` in words.
+    Archive { kind: String, detail: String },
 }
 
 impl SkipReason {
@@ -174,6 +180,7 @@ impl SkipReason {
             SkipReason::TooLarge { .. } => "too_large",
             SkipReason::Unreadable { .. } => "unreadable",
             SkipReason::Special { .. } => "special",
+            SkipReason::Archive { .. } => "archive",
         }
     }
 }
@@ -189,7 +196,9 @@ impl fmt::Display for SkipReason {
                 )
             }
             SkipReason::Unreadable { error } => write!(f, "cannot read: {error}"),
-            SkipReason::Special { detail, .. } => f.write_str(detail),
+            SkipReason::Special { detail, .. } | SkipReason::Archive { detail, .. } => {
+                f.write_str(detail)
+            }
         }
     }
 }
@@ -221,9 +230,16 @@ pub struct ScanStats {
     /// [`SkipReason::Special`].
     #[serde(default, skip_serializing_if = "is_zero")]
     pub skipped_special: u64,
+    /// Archive entries, or archives, not read (see [`SkipReason::Archive`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped_archive: u64,
     /// Candidates dropped because their vendor publishes them as samples.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub published_samples: u64,
+    /// Paths a folder scan left out by ignore files and excludes, by reason (an ignored
+    /// folder counts as one path); `None` for git sources, which have no such rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<ignored::IgnoredCounts>,
     #[serde(with = "millis", rename = "elapsed_ms", default)]
     pub elapsed: Duration,
 }
@@ -251,6 +267,7 @@ impl ScanStats {
             + self.skipped_too_large
             + self.skipped_unreadable
             + self.skipped_special
+            + self.skipped_archive
     }
 }
 
@@ -275,6 +292,7 @@ impl SourceOutcome {
                 "binary" => self.stats.skipped_binary += 1,
                 "too_large" => self.stats.skipped_too_large += 1,
                 "special" => self.stats.skipped_special += 1,
+                "archive" => self.stats.skipped_archive += 1,
                 _ => self.stats.skipped_unreadable += 1,
             }
         }

@@ -56,6 +56,11 @@ impl Tracked {
         out
     }
 
+    /// Whether `path` (as the walk yields it) is a tracked file.
+    pub fn contains(&self, path: &Path) -> bool {
+        self.files.contains_key(path)
+    }
+
     /// How many tracked files there are under the roots.
     pub fn len(&self) -> usize {
         self.files.len()

@@ -20,6 +20,12 @@
 //!    reported once, attributed to the most recent boundary commit that has it, and only when
 //!    no commit of the visible history introduced it.
 //! 6. A secret is *still present at HEAD* when a blob of HEAD's tree holds the same fingerprint.
+//! 7. Each commit's message is scanned by the worker that diffs the commit (a finding there
+//!    has the location `commit-message`); after the diffs, annotated-tag messages and the blobs
+//!    that only a tag reaches (tags of blobs and trees) are scanned once, serially
+//!    ([`scan_tags`]).
+//! 8. A missing object (a ref's target, a parent, a tree, a blob) is a skipped item with its
+//!    id; everything else is still scanned.
 
 mod blob_table;
 pub mod cache;
@@ -40,7 +46,8 @@ use serde::Serialize;
 
 use super::{is_lfs_pointer, open_repo, read_blob};
 use crate::detect::{Detector, DetectorScratch};
-use crate::findings::{CommitInfo, Finding};
+use crate::findings::{link_message_secrets, CommitInfo, Finding, Location};
+use crate::sources::archive::{at_path, ArchiveOptions};
 use crate::sources::{Progress, SourceOutcome};
 use crate::sources::{SkipReason, Skipped};
 use crate::time::iso8601_utc;
@@ -72,6 +79,8 @@ pub struct HistoryOptions {
     pub threads: usize,
     /// Memory for the object and pack caches of all threads together, bytes (0: default).
     pub cache_budget: usize,
+    /// Do not look inside blobs that are archives (`--no-archives`).
+    pub no_archives: bool,
 }
 
 /// History-specific counts, reported in the JSON `stats.git` object.
@@ -86,6 +95,12 @@ pub struct HistoryStats {
     pub blob_appearances: u64,
     pub lfs_pointers_skipped: u64,
     pub submodules_not_entered: u64,
+    /// Commit and annotated-tag messages scanned (each once).
+    pub messages_scanned: u64,
+    /// Blobs that only a tag reaches (a tag of a blob, or of a tree), scanned; also counted in
+    /// `blobs_scanned`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub tagged_blobs: u64,
     /// True for a shallow clone: history before the shallow boundary is not there to scan.
     pub shallow: bool,
     /// Boundary commits of a shallow clone, scanned together as one snapshot.
@@ -109,14 +124,17 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// Where the time goes. `walk`, `attribution` and `head` are wall time on one thread; `diff`,
-/// `read` and `scan` are summed over the worker threads.
+/// Where the time goes. `walk`, `attribution` (which includes the tag pass) and `head` are
+/// wall time on one thread; `diff`, `read`, `scan` and `messages` are summed over the worker
+/// threads.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Phases {
     pub walk: u64,
     pub diff: u64,
     pub read: u64,
     pub scan: u64,
+    /// Reading and scanning commit messages (summed over the worker threads).
+    pub messages: u64,
     pub attribution: u64,
     pub head: u64,
     pub threads: u64,
@@ -127,11 +145,13 @@ struct Counters {
     diff_ns: AtomicU64,
     read_ns: AtomicU64,
     scan_ns: AtomicU64,
+    message_ns: AtomicU64,
     appearances: AtomicU64,
     scanned: AtomicU64,
     bytes: AtomicU64,
     lfs: AtomicU64,
     submodules: AtomicU64,
+    messages: AtomicU64,
 }
 
 fn add(counter: &AtomicU64, n: u64) {
@@ -207,6 +227,7 @@ pub fn scan_history(
     let counters = Counters::default();
     let problems = Mutex::new(Vec::new());
     let skipped_blobs = Mutex::new(Vec::new());
+    let message_findings = Mutex::new(Vec::new());
 
     // Diff and scan, in parallel over contiguous runs of commits.
     let threads = if opts.threads == 0 {
@@ -232,8 +253,10 @@ pub fn scan_history(
         counters: &counters,
         problems: &problems,
         skipped_blobs: &skipped_blobs,
+        message_findings: &message_findings,
         progress,
         max_file_size: opts.max_file_size,
+        archives: (!opts.no_archives).then(|| ArchiveOptions::new(opts.max_file_size)),
         timing,
     };
     pool.install(|| {
@@ -257,9 +280,11 @@ pub fn scan_history(
     stats.blob_appearances = counters.appearances.load(Ordering::Relaxed);
     stats.lfs_pointers_skipped = counters.lfs.load(Ordering::Relaxed);
     stats.submodules_not_entered = counters.submodules.load(Ordering::Relaxed);
+    stats.messages_scanned = counters.messages.load(Ordering::Relaxed);
     phases.diff = counters.diff_ns.load(Ordering::Relaxed);
     phases.read = counters.read_ns.load(Ordering::Relaxed);
     phases.scan = counters.scan_ns.load(Ordering::Relaxed);
+    phases.messages = counters.message_ns.load(Ordering::Relaxed);
 
     let t = Instant::now();
     let (per_blob, seen) = table.into_parts();
@@ -285,7 +310,7 @@ pub fn scan_history(
                     continue;
                 };
                 for f in blob_findings {
-                    let key = (app.path.clone(), f.fingerprint.clone());
+                    let key = (at_path(&f.path, &app.path), f.fingerprint.clone());
                     if snapshot.get(&key).is_none_or(|(r, _, _)| rank < *r) {
                         snapshot.insert(key, (rank, f.clone(), app.commit));
                     }
@@ -301,7 +326,7 @@ pub fn scan_history(
                 .filter(|f| !before.contains(&f.fingerprint))
             {
                 let mut f = f.clone();
-                f.path.clone_from(&app.path);
+                f.path = at_path(&f.path, &app.path);
                 f.commit = Some(commit_info(&repo, &mut infos, app.commit, c));
                 findings.push(f);
             }
@@ -323,6 +348,40 @@ pub fn scan_history(
         from_snapshot.push(f);
     }
     findings.extend(from_snapshot);
+    // Secrets in commit messages: attributed to their commit.
+    let mut by_commit = message_findings
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    by_commit.sort_by_key(|(ci, _)| *ci);
+    for (ci, found) in by_commit {
+        let info = commit_info(&repo, &mut infos, ci, &commits[ci as usize]);
+        for mut f in found {
+            f.commit = Some(CommitInfo {
+                location: Some(Location::CommitMessage),
+                ..info.clone()
+            });
+            findings.push(f);
+        }
+    }
+    // Annotated-tag messages, and blobs and trees that only a tag reaches: only when every ref
+    // is scanned (a branch, a range or a time limit does not name tags).
+    let mut tag_clean = Vec::new();
+    if opts.branch.is_none()
+        && opts.range.is_none()
+        && opts.tips.is_empty()
+        && opts.since.is_none()
+        && opts.since_commit.is_none()
+    {
+        let tagged = scan_tags(&repo, &mut attribution, progress);
+        stats.messages_scanned += tagged.messages;
+        stats.tagged_blobs = tagged.blobs;
+        stats.blobs_scanned += tagged.blobs;
+        add(&counters.bytes, tagged.bytes);
+        findings.extend(tagged.findings);
+        skipped.extend(tagged.skipped);
+        tag_clean = tagged.clean;
+    }
+    link_message_secrets(&mut findings);
     phases.attribution = since(t);
 
     if let (Some(path), Some(key), Some(prior)) = (&opts.cache, key, prior) {
@@ -350,6 +409,7 @@ pub fn scan_history(
             )
             .collect();
         new.clean = seen.ids().filter(|id| !not_clean.contains(id)).collect();
+        new.clean.extend(tag_clean);
         cache::write_cache(path, &new)?;
     }
 
@@ -370,6 +430,7 @@ pub fn scan_history(
             diff: ms(phases.diff),
             read: ms(phases.read),
             scan: ms(phases.scan),
+            messages: ms(phases.messages),
             attribution: ms(phases.attribution),
             head: ms(phases.head),
             threads: phases.threads,
@@ -439,6 +500,8 @@ fn commit_info(
                 date: iso8601_utc(time),
                 subject,
                 in_head: false,
+                location: None,
+                message_secrets: Vec::new(),
             }
         })
         .clone()
@@ -451,8 +514,12 @@ struct Ctx<'a> {
     counters: &'a Counters,
     problems: &'a Mutex<Vec<Skipped>>,
     skipped_blobs: &'a Mutex<Vec<ObjectId>>,
+    /// Findings in commit messages, by commit index.
+    message_findings: &'a Mutex<Vec<(u32, Vec<Finding>)>>,
     progress: &'a dyn Progress,
     max_file_size: u64,
+    /// How to open blobs that are archives (`None`: `--no-archives`).
+    archives: Option<ArchiveOptions>,
     timing: bool,
 }
 
@@ -468,6 +535,7 @@ struct Worker {
     recorder: BlobRecorder,
     scratch: DetectorScratch,
     blob_buf: Vec<u8>,
+    message_buf: Vec<u8>,
 }
 
 fn pack_cache(repo: &mut gix::Repository, bytes: usize) {
@@ -497,11 +565,13 @@ impl Worker {
             recorder: BlobRecorder::default(),
             scratch,
             blob_buf: Vec::new(),
+            message_buf: Vec::new(),
         }
     }
 
     /// Diffs one commit and scans the blobs it introduces that nobody has claimed yet.
     fn commit(&mut self, ctx: &Ctx, index: u32, c: &Walked) {
+        self.message(ctx, index, c);
         let t = ctx.timing.then(Instant::now);
         let introduced = self.introduced(c);
         if let Some(t) = t {
@@ -539,6 +609,39 @@ impl Worker {
         }
     }
 
+    /// Scans the message (subject and body) of commit `c`, once per commit of the walk.
+    fn message(&mut self, ctx: &Ctx, index: u32, c: &Walked) {
+        let t = ctx.timing.then(Instant::now);
+        let found = match self.trees.objects.find_commit(&c.id, &mut self.message_buf) {
+            Ok(commit) => {
+                add(&ctx.counters.messages, 1);
+                ctx.detector
+                    .detect(commit.message, &message_path(&c.id), &mut self.scratch)
+            }
+            Err(e) => {
+                ctx.problems
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Skipped {
+                        path: format!("commit {} (message)", c.id),
+                        reason: SkipReason::Unreadable {
+                            error: format!("{e:#}"),
+                        },
+                    });
+                Vec::new()
+            }
+        };
+        if let Some(t) = t {
+            add(&ctx.counters.message_ns, since(t));
+        }
+        if !found.is_empty() {
+            ctx.message_findings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((index, found));
+        }
+    }
+
     fn scan(&mut self, ctx: &Ctx, id: ObjectId, path: &str) -> Vec<Finding> {
         let t = ctx.timing.then(Instant::now);
         let read = read_blob(&self.blobs, id, ctx.max_file_size, &mut self.blob_buf);
@@ -547,6 +650,9 @@ impl Worker {
         }
         let t = ctx.timing.then(Instant::now);
         let outcome = match read {
+            Err(SkipReason::Binary) => {
+                archive_outcome(ctx, id, path, &self.blob_buf, &mut self.scratch)
+            }
             Err(reason) => BlobOutcome::Skipped(reason),
             Ok(data) if is_lfs_pointer(data) => BlobOutcome::Lfs,
             Ok(data) => {
@@ -621,19 +727,40 @@ impl Worker {
         new: ObjectId,
     ) -> anyhow::Result<(Vec<BlobChange>, u64)> {
         let repo = &self.trees;
+        let empty = gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash());
         let new_iter = repo.objects.find_tree_iter(&new, &mut self.new_buf)?;
         let old_iter = match old {
-            Some(old) => repo.objects.find_tree_iter(&old, &mut self.old_buf)?,
-            None => gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()),
+            // A base whose tree is missing or unreadable (the commit that owns it reports
+            // that): everything here counts as new, rather than nothing.
+            Some(old) => repo
+                .objects
+                .find_tree_iter(&old, &mut self.old_buf)
+                .unwrap_or(empty),
+            None => empty,
         };
         self.recorder.clear();
-        gix::diff::tree(
+        let diffed = gix::diff::tree(
             old_iter,
             new_iter,
             &mut self.state,
             &repo.objects,
             &mut self.recorder,
-        )?;
+        );
+        if diffed.is_err() && old.is_some() {
+            // A subtree of the base may be what is missing: against nothing, only this
+            // commit's own trees are read.
+            let new_iter = repo.objects.find_tree_iter(&new, &mut self.new_buf)?;
+            self.recorder.clear();
+            gix::diff::tree(
+                empty,
+                new_iter,
+                &mut self.state,
+                &repo.objects,
+                &mut self.recorder,
+            )?;
+        } else {
+            diffed?;
+        }
         Ok((
             std::mem::take(&mut self.recorder.records),
             std::mem::take(&mut self.recorder.submodules),
@@ -732,6 +859,168 @@ impl gix::diff::tree::Visit for BlobRecorder {
     }
 }
 
+/// The path a finding in the message of commit `id` gets: its short id, then what it is.
+fn message_path(id: &ObjectId) -> String {
+    format!("{} (commit message)", id.to_hex_with_len(12))
+}
+
+/// What the tag pass found: secrets in annotated-tag messages, and in blobs that only a tag
+/// reaches (a tag of a blob, or of a tree).
+#[derive(Default)]
+struct Tagged {
+    findings: Vec<Finding>,
+    skipped: Vec<Skipped>,
+    /// Tag objects scanned, and tagged blobs scanned clean: what `--cache` need not read again.
+    clean: Vec<ObjectId>,
+    messages: u64,
+    /// Blobs met only through tags.
+    blobs: u64,
+    bytes: u64,
+}
+
+/// Follows every ref through its annotated tags: scans each tag's message once, and each blob
+/// that a tag (or a tagged tree) holds and no scanned commit had, with the path
+/// `refs/tags/NAME` (a tagged blob) or `refs/tags/NAME:PATH` (a blob of a tagged tree). Such
+/// blobs belong to no commit: their findings carry no commit information. An object that is
+/// missing was reported by the walk, which follows the same refs.
+fn scan_tags(repo: &gix::Repository, att: &mut Attribution, progress: &dyn Progress) -> Tagged {
+    let mut out = Tagged::default();
+    let mut refs: Vec<(String, ObjectId)> = match repo.references() {
+        Ok(platform) => match platform.all() {
+            Ok(all) => all
+                .filter_map(Result::ok)
+                .filter_map(|r| {
+                    let id = r.target().try_id()?.to_owned();
+                    Some((r.name().as_bstr().to_str_lossy().into_owned(), id))
+                })
+                .collect(),
+            Err(_) => return out,
+        },
+        Err(_) => return out,
+    };
+    refs.sort();
+    let mut visited: HashSet<ObjectId> = HashSet::new();
+    for (name, mut id) in refs {
+        for _ in 0..64 {
+            if !visited.insert(id) {
+                break;
+            }
+            let Ok(kind) = repo.find_header(id).map(|h| h.kind()) else {
+                break;
+            };
+            match kind {
+                gix::object::Kind::Commit => break,
+                gix::object::Kind::Tag => {
+                    let Ok(obj) = repo.find_object(id) else { break };
+                    let Ok(tag) = obj.try_into_tag() else { break };
+                    let Ok(decoded) = tag.decode() else { break };
+                    let target = decoded.target();
+                    if !att.seen.contains(&id) {
+                        out.messages += 1;
+                        out.clean.push(id);
+                        let path = format!("{name} (tag message)");
+                        let found = att
+                            .detector
+                            .detect(decoded.message, &path, &mut att.scratch);
+                        if !found.is_empty() {
+                            let info = tag_info(id, &decoded);
+                            out.findings.extend(found.into_iter().map(|mut f| {
+                                f.commit = Some(info.clone());
+                                f
+                            }));
+                        }
+                    }
+                    id = target;
+                }
+                gix::object::Kind::Blob => {
+                    tagged_blob(att, &mut out, progress, id, name.clone());
+                    break;
+                }
+                gix::object::Kind::Tree => {
+                    let mut rec = gix::traverse::tree::Recorder::default();
+                    let walked = repo.find_tree(id).map_err(|e| e.to_string()).and_then(|t| {
+                        t.traverse()
+                            .breadthfirst(&mut rec)
+                            .map_err(|e| e.to_string())
+                    });
+                    if let Err(e) = walked {
+                        out.skipped.push(Skipped {
+                            path: format!("{name} (tree {id})"),
+                            reason: SkipReason::Unreadable {
+                                error: format!("tagged tree: {e}"),
+                            },
+                        });
+                    }
+                    for e in rec.records.iter().filter(|e| e.mode.is_blob()) {
+                        if visited.insert(e.oid) {
+                            let path = format!("{name}:{}", e.filepath.to_str_lossy());
+                            tagged_blob(att, &mut out, progress, e.oid, path);
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Scans blob `id`, met through a tag at `path`, unless the history (or the cache) had it.
+fn tagged_blob(
+    att: &mut Attribution,
+    out: &mut Tagged,
+    progress: &dyn Progress,
+    id: ObjectId,
+    path: String,
+) {
+    if att.seen.contains(&id) {
+        return;
+    }
+    out.blobs += 1;
+    progress.file_done(0);
+    match read_blob(att.repo, id, att.max_file_size, &mut att.buf) {
+        Err(reason) => out.skipped.push(Skipped {
+            path: format!("{path} (blob {id})"),
+            reason,
+        }),
+        Ok(data) if is_lfs_pointer(data) => out.clean.push(id),
+        Ok(data) => {
+            out.bytes += data.len() as u64;
+            let found = att.detector.detect(data, &path, &mut att.scratch);
+            if found.is_empty() {
+                out.clean.push(id);
+            }
+            out.findings.extend(found);
+        }
+    }
+}
+
+/// What a tag-message finding says of its tag: the tag object's id in `commit`, the tagger as
+/// author, the tag date, and the message's first line as subject.
+fn tag_info(id: ObjectId, tag: &gix::objs::TagRef<'_>) -> CommitInfo {
+    let (author, email, time) = match tag.tagger() {
+        Ok(Some(t)) => (
+            t.name.to_str_lossy().trim().to_string(),
+            t.email.to_str_lossy().trim().to_string(),
+            t.seconds(),
+        ),
+        _ => (String::new(), String::new(), 0),
+    };
+    CommitInfo {
+        commit: id.to_string(),
+        author,
+        email,
+        date: iso8601_utc(time),
+        subject: gix::objs::commit::MessageRef::from_bytes(tag.message)
+            .summary()
+            .to_str_lossy()
+            .into_owned(),
+        in_head: false,
+        location: Some(Location::TagMessage),
+        message_secrets: Vec::new(),
+    }
+}
+
 /// Looks up the fingerprints of blobs during attribution.
 struct Attribution<'a> {
     repo: &'a gix::Repository,
@@ -780,4 +1069,45 @@ fn head_fingerprints(repo: &gix::Repository, attribution: &mut Attribution) -> H
         out.extend(attribution.fingerprints_of(e.oid, &e.filepath.to_str_lossy()));
     }
     out
+}
+
+/// A binary blob: scanned inside when it is an archive (see [`crate::sources::archive`]), its
+/// findings' paths marked so that each appearance of the blob names its own path; what inside
+/// it was not scanned is listed (and the blob never recorded clean in the cache).
+fn archive_outcome(
+    ctx: &Ctx,
+    id: ObjectId,
+    path: &str,
+    data: &[u8],
+    scratch: &mut DetectorScratch,
+) -> BlobOutcome {
+    let Some(scan) = ctx.archives.as_ref().and_then(|opts| {
+        crate::sources::archive::scan_blob(ctx.detector, scratch, path, data, opts)
+    }) else {
+        return BlobOutcome::Skipped(SkipReason::Binary);
+    };
+    if !scan.skipped.is_empty() {
+        ctx.skipped_blobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(id);
+        ctx.problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(scan.skipped.into_iter().map(|s| Skipped {
+                path: format!("{} (blob {id})", s.path),
+                reason: s.reason,
+            }));
+    }
+    let mut findings = scan.findings;
+    for f in &mut findings {
+        if let Some(inner) = f.path.strip_prefix(path) {
+            f.path = format!("{path}{}{inner}", crate::sources::archive::INNER_MARK);
+        }
+    }
+    if findings.is_empty() {
+        BlobOutcome::Clean(scan.bytes)
+    } else {
+        BlobOutcome::Findings(scan.bytes, findings)
+    }
 }

@@ -58,6 +58,7 @@ pub fn walk_commits(
             .id)
     };
     let mut hidden = Vec::new();
+    let mut ref_problems = Vec::new();
     let tips: Vec<ObjectId> = if !opts.tips.is_empty() {
         for h in &opts.hidden {
             hidden.push(resolve(h)?);
@@ -76,14 +77,23 @@ pub fn walk_commits(
     } else if let Some(branch) = &opts.branch {
         vec![resolve(branch)?]
     } else {
+        // Every ref: a ref (or tag) pointing at an object that is missing is skipped with its
+        // reason, never an error that ends the scan; one pointing at a blob or a tree is left
+        // to the tag pass of `history`.
         let mut tips = Vec::new();
         if let Ok(head) = repo.head_id() {
-            tips.push(head.detach());
+            if let Some(id) = ref_commit(repo, "HEAD", head.detach(), &mut ref_problems) {
+                tips.push(id);
+            }
         }
         for r in repo.references()?.all()? {
-            let Ok(mut r) = r else { continue };
-            if let Ok(commit) = r.peel_to_commit() {
-                tips.push(commit.id);
+            let Ok(r) = r else { continue };
+            let Some(id) = r.target().try_id().map(|id| id.to_owned()) else {
+                continue;
+            };
+            let name = r.name().as_bstr().to_str_lossy().into_owned();
+            if let Some(id) = ref_commit(repo, &name, id, &mut ref_problems) {
+                tips.push(id);
             }
         }
         tips.sort();
@@ -98,8 +108,52 @@ pub fn walk_commits(
     hidden.extend(known.iter().copied());
     hidden.sort();
     hidden.dedup();
-    let (commits, problems) = walk_from(repo, tips.clone(), hidden, opts.since)?;
+    let (commits, mut problems) = walk_from(repo, tips.clone(), hidden, opts.since)?;
+    problems.extend(ref_problems);
     Ok((commits, problems, tips))
+}
+
+/// The commit ref `name` (pointing at `id`) leads to, through annotated tags; `None` for a ref
+/// to a blob or a tree, and for one whose object (or a tag on the way) is missing or
+/// unreadable: that is recorded in `problems`.
+fn ref_commit(
+    repo: &gix::Repository,
+    name: &str,
+    mut id: ObjectId,
+    problems: &mut Vec<Skipped>,
+) -> Option<ObjectId> {
+    let mut missing = |id: ObjectId, e: &dyn std::fmt::Display| {
+        problems.push(Skipped {
+            path: format!("ref {name}"),
+            reason: SkipReason::Unreadable {
+                error: format!("object {id} is missing or unreadable ({e}): not scanned"),
+            },
+        });
+        None
+    };
+    // A tag of a tag of ...: a cycle is impossible with real ids, but stay bounded.
+    for _ in 0..64 {
+        let kind = match repo.find_header(id) {
+            Ok(h) => h.kind(),
+            Err(e) => return missing(id, &e),
+        };
+        match kind {
+            gix::object::Kind::Commit => return Some(id),
+            gix::object::Kind::Tag => {
+                let target = repo
+                    .find_object(id)
+                    .map_err(|e| e.to_string())
+                    .and_then(|o| o.try_into_tag().map_err(|e| e.to_string()))
+                    .and_then(|t| t.target_id().map_err(|e| e.to_string()));
+                match target {
+                    Ok(t) => id = t.detach(),
+                    Err(e) => return missing(id, &e),
+                }
+            }
+            gix::object::Kind::Blob | gix::object::Kind::Tree => return None,
+        }
+    }
+    None
 }
 
 struct Raw {
@@ -117,7 +171,19 @@ fn walk_from(
     since: Option<i64>,
 ) -> anyhow::Result<(Vec<Walked>, Vec<Skipped>)> {
     let mut problems = Vec::new();
-    let tips: Vec<ObjectId> = tips.into_iter().filter(|t| !hidden.contains(t)).collect();
+    let mut tips: Vec<ObjectId> = tips.into_iter().filter(|t| !hidden.contains(t)).collect();
+    tips.retain(|t| {
+        let present = repo.has_object(t);
+        if !present {
+            problems.push(Skipped {
+                path: format!("commit {t}"),
+                reason: SkipReason::Unreadable {
+                    error: "the commit is missing: not scanned".to_string(),
+                },
+            });
+        }
+        present
+    });
     if tips.is_empty() {
         return Ok((Vec::new(), problems));
     }
@@ -138,7 +204,20 @@ fn walk_from(
     let mut raw = Vec::new();
     let mut tree_of: HashMap<ObjectId, ObjectId> = HashMap::new();
     while let Some(info) = walk.next() {
-        let info = info?;
+        let info = match info {
+            Ok(info) => info,
+            Err(e) => {
+                // An unreadable commit: skipped with its reason; the walk goes on with the
+                // commits still queued.
+                problems.push(Skipped {
+                    path: "commit walk".to_string(),
+                    reason: SkipReason::Unreadable {
+                        error: format!("{e:#}"),
+                    },
+                });
+                continue;
+            }
+        };
         let commit = walk.commit_iter();
         let mut tokens = commit;
         let tree = tokens
