@@ -523,6 +523,16 @@ struct Ctx<'a> {
     timing: bool,
 }
 
+impl Ctx<'_> {
+    /// Records what could not be scanned, with its reason; the scan goes on.
+    fn skip(&self, path: String, reason: SkipReason) {
+        self.problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Skipped { path, reason });
+    }
+}
+
 /// One thread's repository handles, caches and buffers.
 struct Worker {
     /// For trees: an object cache, since a parent's trees are read again by its child.
@@ -580,15 +590,8 @@ impl Worker {
         let (changes, snapshot, submodules) = match introduced {
             Ok(x) => x,
             Err(e) => {
-                ctx.problems
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(Skipped {
-                        path: format!("commit {}", c.id),
-                        reason: SkipReason::Unreadable {
-                            error: format!("{e:#}"),
-                        },
-                    });
+                let error = format!("{e:#}");
+                ctx.skip(format!("commit {}", c.id), SkipReason::Unreadable { error });
                 return;
             }
         };
@@ -619,15 +622,11 @@ impl Worker {
                     .detect(commit.message, &message_path(&c.id), &mut self.scratch)
             }
             Err(e) => {
-                ctx.problems
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(Skipped {
-                        path: format!("commit {} (message)", c.id),
-                        reason: SkipReason::Unreadable {
-                            error: format!("{e:#}"),
-                        },
-                    });
+                let error = format!("{e:#}");
+                ctx.skip(
+                    format!("commit {} (message)", c.id),
+                    SkipReason::Unreadable { error },
+                );
                 Vec::new()
             }
         };
@@ -687,13 +686,7 @@ impl Worker {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .push(id);
-                ctx.problems
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(Skipped {
-                        path: format!("{path} (blob {id})"),
-                        reason,
-                    });
+                ctx.skip(format!("{path} (blob {id})"), reason);
                 Vec::new()
             }
         }
