@@ -39,7 +39,10 @@ impl PathScope {
         let union = if patterns.is_empty() {
             None
         } else {
+            // The same flags as each rule's own set (`rules::load`): ASCII classes, so a
+            // path that is not UTF-8 matches the same way, and the union stays small.
             RegexSetBuilder::new(&patterns)
+                .unicode(false)
                 .size_limit(USER_REGEX_SIZE_LIMIT * 8)
                 .dfa_size_limit(USER_REGEX_SIZE_LIMIT * 8)
                 .build()
@@ -64,9 +67,13 @@ impl PathScope {
             enabled[r] = false;
         }
         match &self.union {
+            // Most paths match no pattern, and `is_match` can say so without collecting
+            // which patterns matched.
             Some((set, owner)) => {
-                for p in set.matches(path.as_bytes()).iter() {
-                    enabled[owner[p]] = true;
+                if set.is_match(path.as_bytes()) {
+                    for p in set.matches(path.as_bytes()).iter() {
+                        enabled[owner[p]] = true;
+                    }
                 }
             }
             None => {
@@ -112,6 +119,31 @@ mod tests {
         assert_eq!(enabled, [true, true, false]);
         scope.enabled_for(set.rules(), "src/main.rs", &mut enabled);
         assert_eq!(enabled, [true, false, false]);
+    }
+
+    #[test]
+    fn the_builtin_rules_compile_into_one_set() {
+        // Else every file pays one regex set per restricted rule (5% of a scan, measured).
+        let set = RuleSet::builtin().unwrap();
+        let scope = PathScope::new(set.rules());
+        assert!(scope.restricted.len() > 40, "{}", scope.restricted.len());
+        assert!(scope.union.is_some());
+        let mut enabled = Vec::new();
+        for path in [
+            "home/.netrc",
+            "a/.pgpass",
+            "x/sftp-config.json",
+            "src/main.rs",
+            "dé/.env",
+        ] {
+            scope.enabled_for(set.rules(), path, &mut enabled);
+            let each: Vec<bool> = set
+                .rules()
+                .iter()
+                .map(|r| r.applies_to_path(path))
+                .collect();
+            assert_eq!(enabled, each, "{path}");
+        }
     }
 
     #[test]
