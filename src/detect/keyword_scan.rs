@@ -92,6 +92,13 @@ impl KeywordScanner {
                     .dfa
                     .next_state(Anchored::No, state[j], blob[begin[j] + k]);
             }
+            // One branch for all streams in the common case: the DFA numbers its special
+            // states (match, dead, start) below all others, so the smallest state is special
+            // whenever any is (the reference test below would catch a change).
+            let lowest = state.iter().copied().min().unwrap_or(start);
+            if !self.dfa.is_special(lowest) {
+                continue;
+            }
             for j in 0..STREAMS {
                 if self.dfa.is_special(state[j]) && self.dfa.is_match(state[j]) {
                     let out = if j == 0 {
