@@ -163,6 +163,21 @@ mod worst_case {
         "all_keywords_joined",
     ];
 
+    /// Distinct `binance_api_key=<64>` assignments, each followed by `separator`.
+    fn binance_keys(separator: char) -> Vec<u8> {
+        let mut s = Vec::new();
+        let mut i = 0;
+        while s.len() < size() {
+            let line = format!(
+                "binance_api_key={}{separator}",
+                leakhound::fake::alnum(64, i)
+            );
+            s.extend_from_slice(line.as_bytes());
+            i += 1;
+        }
+        s
+    }
+
     fn input(name: &str) -> Vec<u8> {
         let fake = leakhound::fake::alnum;
         match name {
@@ -176,24 +191,8 @@ mod worst_case {
             "a_x_10mb" => repeat("A"),
             "secret_eq_chain" => repeat("secret="),
             "jwt_header_run" => repeat("eyJhbGciOiJIUzI1NiJ9."),
-            "binance_keys_one_line" => {
-                let mut s = Vec::new();
-                let mut i = 0;
-                while s.len() < size() {
-                    s.extend_from_slice(format!("binance_api_key={} ", fake(64, i)).as_bytes());
-                    i += 1;
-                }
-                s
-            }
-            "binance_keys_one_per_line" => {
-                let mut s = Vec::new();
-                let mut i = 0;
-                while s.len() < size() {
-                    s.extend_from_slice(format!("binance_api_key={}\n", fake(64, i)).as_bytes());
-                    i += 1;
-                }
-                s
-            }
+            "binance_keys_one_line" => binance_keys(' '),
+            "binance_keys_one_per_line" => binance_keys('\n'),
             "minified_line_1000_tokens" => {
                 // 1,000 candidates spread over one line of the size.
                 let filler = "var a=function(b){return b+1};".repeat(size() / 1000 / 30 + 1);

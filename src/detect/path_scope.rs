@@ -106,6 +106,20 @@ mod tests {
         set
     }
 
+    /// The scope enables, for each path, exactly the rules whose own path check passes.
+    fn assert_agrees(set: &RuleSet, scope: &PathScope, paths: &[&str]) {
+        let mut enabled = Vec::new();
+        for path in paths {
+            scope.enabled_for(set.rules(), path, &mut enabled);
+            let each: Vec<bool> = set
+                .rules()
+                .iter()
+                .map(|r| r.applies_to_path(path))
+                .collect();
+            assert_eq!(enabled, each, "{path}");
+        }
+    }
+
     #[test]
     fn restricted_rules_run_only_where_their_path_matches() {
         let set = rules(&[
@@ -128,22 +142,11 @@ mod tests {
         let scope = PathScope::new(set.rules());
         assert!(scope.restricted.len() > 40, "{}", scope.restricted.len());
         assert!(scope.union.is_some());
-        let mut enabled = Vec::new();
-        for path in [
-            "home/.netrc",
-            "a/.pgpass",
-            "x/sftp-config.json",
-            "src/main.rs",
-            "dé/.env",
-        ] {
-            scope.enabled_for(set.rules(), path, &mut enabled);
-            let each: Vec<bool> = set
-                .rules()
-                .iter()
-                .map(|r| r.applies_to_path(path))
-                .collect();
-            assert_eq!(enabled, each, "{path}");
-        }
+        assert_agrees(
+            &set,
+            &scope,
+            &["a/.pgpass", "x/sftp-config.json", "src/main.rs", "dé/.env"],
+        );
     }
 
     #[test]
@@ -154,22 +157,17 @@ mod tests {
             ("c", ""),
         ]);
         let scope = PathScope::new(set.rules());
-        let mut enabled = Vec::new();
-        for path in [
-            "x.YML",
-            "app/config/db.php",
-            ".env",
-            "config.php",
-            "",
-            "a/b/c",
-        ] {
-            scope.enabled_for(set.rules(), path, &mut enabled);
-            let each: Vec<bool> = set
-                .rules()
-                .iter()
-                .map(|r| r.applies_to_path(path))
-                .collect();
-            assert_eq!(enabled, each, "{path}");
-        }
+        assert_agrees(
+            &set,
+            &scope,
+            &[
+                "x.YML",
+                "app/config/db.php",
+                ".env",
+                "config.php",
+                "",
+                "a/b/c",
+            ],
+        );
     }
 }

@@ -247,13 +247,7 @@ fn read_capped(r: impl Read, max: u64, out: &mut Vec<u8>) -> io::Result<Result<(
 /// A name inside an archive as reports show it: `/`-separated, without a leading `/` or
 /// `./`, bytes that are not UTF-8 written `\xNN` (as [`super::fs::display_path`] does).
 fn entry_name(raw: &[u8]) -> String {
-    let mut s = String::with_capacity(raw.len());
-    for chunk in raw.utf8_chunks() {
-        s.push_str(&chunk.valid().replace('\\', "/"));
-        for b in chunk.invalid() {
-            s.push_str(&format!("\\x{b:02x}"));
-        }
-    }
+    let s = super::fs::slashed_name(raw);
     let mut t = s.as_str();
     loop {
         if let Some(rest) = t.strip_prefix("./") {

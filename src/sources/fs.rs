@@ -149,14 +149,7 @@ pub fn check_roots(roots: &[PathBuf]) -> anyhow::Result<()> {
 /// the name that is not UTF-8 is written `\xNN` (not U+FFFD), so that two such names stay
 /// apart and the bytes can be read back.
 pub fn display_path(path: &Path) -> String {
-    let bytes = path.as_os_str().as_encoded_bytes();
-    let mut s = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        s.push_str(&chunk.valid().replace('\\', "/"));
-        for b in chunk.invalid() {
-            s.push_str(&format!("\\x{b:02x}"));
-        }
-    }
+    let s = slashed_name(path.as_os_str().as_encoded_bytes());
     let mut s = s.as_str();
     while let Some(rest) = s.strip_prefix("./") {
         s = rest;
@@ -181,6 +174,20 @@ fn exclude_matchers(opts: &FsOptions) -> anyhow::Result<Vec<(PathBuf, Gitignore)
             Ok((base, b.build()?))
         })
         .collect()
+}
+
+/// A name's bytes as text: `\` turned into `/`, and each byte that is not UTF-8 written
+/// `\xNN`, so that the bytes can be read back ([`path_bytes`]). Shared by paths on disk and
+/// names inside archives.
+pub fn slashed_name(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        s.push_str(&chunk.valid().replace('\\', "/"));
+        for b in chunk.invalid() {
+            s.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    s
 }
 
 /// The bytes of a file name that [`display_path`] wrote with `\xNN` escapes (it was not
