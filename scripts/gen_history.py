@@ -11,7 +11,8 @@ branches that fork and merge back (about one commit in twelve is a merge), and 1
 credentials (6 Binance key/secret pairs, 4 GitHub tokens with a valid checksum), half of them
 removed again later so that they live only in history. Everything comes from one seed: the
 same arguments give the same commit ids on every machine (git `fast-import` with fixed
-authors and dates; no network, no randomness from the system).
+authors and dates; no network, no randomness from the system). The pack is then rewritten by
+`git repack -a -d`, so that it has the object order a clone has.
 
 It writes OUT_DIR (a git repository, checked out), OUT_DIR.truth.tsv (the planted values:
 path, kind, commit that added it, in_head) and prints a one-line summary.
@@ -294,6 +295,10 @@ def main():
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=a.out, check=True, env=env)
     subprocess.run(["git", "branch", "-q", "-D"] + ["topic-%d" % i for i in range(next_branch)],
                    cwd=a.out, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # fast-import writes objects in import order, each commit between its trees and blobs; a
+    # cloned or garbage-collected repository has pack-objects' order (commits first, then
+    # trees and blobs by recency). Repack into that shape, keeping fast-import's deltas.
+    subprocess.run(["git", "repack", "-a", "-d", "-q"], cwd=a.out, check=True, env=env)
     sha = {}
     with open(a.out + ".marks") as fh:
         for line in fh:

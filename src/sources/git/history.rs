@@ -3,11 +3,14 @@
 //!
 //! How (after Nosey Parker, see `../shared/research/rust-stack.md` §1.5, §3.1):
 //! 1. Walk the commits reachable from the chosen tips (all refs by default), keeping for each
-//!    only its id, tree, time and what it is diffed against ([`walk`]).
-//! 2. Workers (one per thread, each with its own object and pack caches) take contiguous runs
-//!    of commits and diff each commit's tree against its first parent (merges: against every
-//!    parent, keeping only what is new to all of them). Each blob a commit adds or changes at
-//!    a path is an *appearance* (commit, path, the blob it replaced).
+//!    only its id, tree, time and what it is diffed against, and lay them out so that a commit
+//!    is followed by its first parent ([`walk`]).
+//! 2. Workers (one per thread) take contiguous runs of that order and diff each commit's tree
+//!    against its parent's (a merge: against all its parents at once, keeping only what is
+//!    new to every one) ([`tree_diff`]). Each reads trees and blobs from the pack files itself,
+//!    keeping every object of a delta chain it decodes and mapping the packs afresh as it
+//!    goes, so that memory stays within `--max-memory` ([`packs`]). Each blob a commit adds or
+//!    changes at a path is an *appearance* (commit, path, the blob it replaced).
 //! 3. The first worker to meet a blob claims it and scans it at once; the others only note
 //!    its appearances, and only while it is being scanned or when it holds a secret
 //!    ([`blob_table`]). So diffs and scans run in parallel, and memory holds a compact set of
@@ -29,17 +32,19 @@
 
 mod blob_table;
 pub mod cache;
+mod delta;
+mod packs;
+mod recent_cache;
+mod tree_diff;
 mod walk;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
-use gix::diff::tree::visit;
-use gix::objs::FindExt;
+use gix::bstr::ByteSlice;
 use gix::ObjectId;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -48,10 +53,12 @@ use super::{is_lfs_pointer, open_repo, read_blob};
 use crate::detect::{Detector, DetectorScratch};
 use crate::findings::{link_message_secrets, CommitInfo, Finding, Location};
 use crate::sources::archive::{at_path, ArchiveOptions};
+use crate::sources::{looks_binary, SkipReason, Skipped};
 use crate::sources::{Progress, SourceOutcome};
-use crate::sources::{SkipReason, Skipped};
 use crate::time::iso8601_utc;
 use blob_table::{Appearance, BlobTable, SeenIds, Visit};
+use packs::{BlobRead, PackIndexes, PackReader};
+use tree_diff::{BlobChange, TreeReader};
 use walk::{walk_commits, Bases, Walked};
 
 /// What part of the history to scan.
@@ -77,7 +84,8 @@ pub struct HistoryOptions {
     pub decoding: bool,
     pub max_file_size: u64,
     pub threads: usize,
-    /// Memory for the object and pack caches of all threads together, bytes (0: default).
+    /// Memory for the decoded-object caches and pack mappings of all threads together, bytes
+    /// (0: [`DEFAULT_CACHE_BUDGET`]).
     pub cache_budget: usize,
     /// Do not look inside blobs that are archives (`--no-archives`).
     pub no_archives: bool,
@@ -169,8 +177,12 @@ enum BlobOutcome {
     Lfs,
 }
 
-/// Default memory for the object and pack caches of all threads together.
-pub const DEFAULT_CACHE_BUDGET: usize = 32 << 20;
+/// Default memory for the decoded-object caches and pack mappings of all threads together
+/// (`--max-memory`).
+pub const DEFAULT_CACHE_BUDGET: usize = 128 << 20;
+
+/// Runs of commits per diff thread (see `scan_history`).
+const RUNS_PER_THREAD: usize = 4;
 
 /// Scans the history; the outcome's findings carry [`CommitInfo`].
 pub fn scan_history(
@@ -180,7 +192,9 @@ pub fn scan_history(
 ) -> anyhow::Result<(SourceOutcome, HistoryStats)> {
     let started = Instant::now();
     let timing = std::env::var_os("LEAKHOUND_GIT_PHASES").is_some();
-    let repo = open_repo(&opts.repo)?;
+    let mut repo = open_repo(&opts.repo)?;
+    // Every object is read once here (trees and blobs through `packs`, with their own caches).
+    repo.object_cache_size(0);
     let mut stats = HistoryStats {
         shallow: repo.is_shallow().unwrap_or(false),
         ..HistoryStats::default()
@@ -240,6 +254,7 @@ pub fn scan_history(
         .num_threads(threads)
         .build()?;
     let sync_repo = repo.clone().into_sync();
+    let indexes = PackIndexes::open(&repo);
     let budget = if opts.cache_budget == 0 {
         DEFAULT_CACHE_BUDGET
     } else {
@@ -259,19 +274,20 @@ pub fn scan_history(
         archives: (!opts.no_archives).then(|| ArchiveOptions::new(opts.max_file_size)),
         timing,
     };
+    // Contiguous runs of the walk's order (see `walk`), several per thread so that a thread
+    // that finishes early takes another; each run starts with cold caches, so not too many.
+    let run = commits.len().div_ceil(threads * RUNS_PER_THREAD).max(64);
     pool.install(|| {
-        commits
-            .par_iter()
-            .enumerate()
-            .with_min_len(16)
-            .for_each(|(ci, c)| {
-                let slot = rayon::current_thread_index().unwrap_or(0) % threads;
-                let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
-                let worker = guard.get_or_insert_with(|| {
-                    Worker::new(&sync_repo, detector.new_scratch(), per_thread)
-                });
-                worker.commit(&ctx, ci as u32, c);
-            })
+        commits.par_chunks(run).enumerate().for_each(|(k, chunk)| {
+            let slot = rayon::current_thread_index().unwrap_or(0) % threads;
+            let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
+            let worker = guard.get_or_insert_with(|| {
+                Worker::new(&sync_repo, &indexes, detector.new_scratch(), per_thread)
+            });
+            for (i, c) in chunk.iter().enumerate() {
+                worker.commit(&ctx, (k * run + i) as u32, c);
+            }
+        })
     });
     drop(workers);
     skipped.extend(problems.into_inner().unwrap_or_else(|e| e.into_inner()));
@@ -533,48 +549,34 @@ impl Ctx<'_> {
     }
 }
 
-/// One thread's repository handles, caches and buffers.
+/// One thread's object reader, caches and buffers.
 struct Worker {
-    /// For trees: an object cache, since a parent's trees are read again by its child.
-    trees: gix::Repository,
-    /// For blobs: no object cache (each blob is read once), a pack cache for delta bases.
-    blobs: gix::Repository,
-    state: gix::diff::tree::State,
-    old_buf: Vec<u8>,
-    new_buf: Vec<u8>,
-    recorder: BlobRecorder,
+    /// Trees and blobs, from the packs (see [`packs`]).
+    objects: PackReader,
+    /// Recent trees by id (see [`tree_diff`]).
+    trees: TreeReader,
     scratch: DetectorScratch,
-    blob_buf: Vec<u8>,
     message_buf: Vec<u8>,
 }
 
-fn pack_cache(repo: &mut gix::Repository, bytes: usize) {
-    if bytes == 0 {
-        repo.objects.unset_pack_cache();
-    } else {
-        repo.objects.set_pack_cache(move || {
-            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(bytes))
-        });
-    }
-}
-
 impl Worker {
-    fn new(sync: &gix::ThreadSafeRepository, scratch: DetectorScratch, budget: usize) -> Self {
-        let mut trees = sync.to_thread_local();
-        trees.object_cache_size(budget / 2);
-        pack_cache(&mut trees, budget / 4);
-        let mut blobs = sync.to_thread_local();
-        blobs.object_cache_size(0);
-        pack_cache(&mut blobs, budget / 4);
+    /// `budget`: this worker's share of `--max-memory`, for decoded objects and mapped packs.
+    fn new(
+        sync: &gix::ThreadSafeRepository,
+        indexes: &Arc<PackIndexes>,
+        scratch: DetectorScratch,
+        budget: usize,
+    ) -> Self {
+        let mut repo = sync.to_thread_local();
+        repo.object_cache_size(0);
+        let hash = repo.object_hash();
+        // A quarter for the trees by id, a quarter for the objects of delta chains, half for
+        // the pack mapping (see `packs`).
+        let quarter = budget / 4;
         Worker {
-            trees,
-            blobs,
-            state: Default::default(),
-            old_buf: Vec::new(),
-            new_buf: Vec::new(),
-            recorder: BlobRecorder::default(),
+            objects: PackReader::new(repo, Arc::clone(indexes), quarter, 2 * quarter as u64),
+            trees: TreeReader::new(hash, quarter),
             scratch,
-            blob_buf: Vec::new(),
             message_buf: Vec::new(),
         }
     }
@@ -615,7 +617,7 @@ impl Worker {
     /// Scans the message (subject and body) of commit `c`, once per commit of the walk.
     fn message(&mut self, ctx: &Ctx, index: u32, c: &Walked) {
         let t = ctx.timing.then(Instant::now);
-        let found = match self.trees.objects.find_commit(&c.id, &mut self.message_buf) {
+        let found = match self.objects.commit(&c.id, &mut self.message_buf) {
             Ok(commit) => {
                 add(&ctx.counters.messages, 1);
                 ctx.detector
@@ -643,18 +645,25 @@ impl Worker {
 
     fn scan(&mut self, ctx: &Ctx, id: ObjectId, path: &str) -> Vec<Finding> {
         let t = ctx.timing.then(Instant::now);
-        let read = read_blob(&self.blobs, id, ctx.max_file_size, &mut self.blob_buf);
+        let read = self.objects.blob(&id, ctx.max_file_size);
         if let Some(t) = t {
             add(&ctx.counters.read_ns, since(t));
         }
         let t = ctx.timing.then(Instant::now);
         let outcome = match read {
-            Err(SkipReason::Binary) => {
-                archive_outcome(ctx, id, path, &self.blob_buf, &mut self.scratch)
+            Err(e) => BlobOutcome::Skipped(SkipReason::Unreadable {
+                error: format!("object {id}: {e:#}"),
+            }),
+            Ok(BlobRead::TooLarge(size)) => BlobOutcome::Skipped(SkipReason::TooLarge {
+                size,
+                limit: ctx.max_file_size,
+            }),
+            Ok(BlobRead::Data(data)) if looks_binary(&data) => {
+                archive_outcome(ctx, id, path, &data, &mut self.scratch)
             }
-            Err(reason) => BlobOutcome::Skipped(reason),
-            Ok(data) if is_lfs_pointer(data) => BlobOutcome::Lfs,
-            Ok(data) => {
+            Ok(BlobRead::Data(data)) if is_lfs_pointer(&data) => BlobOutcome::Lfs,
+            Ok(BlobRead::Data(data)) => {
+                let data = &data[..];
                 let found = ctx.detector.detect(data, path, &mut self.scratch);
                 if found.is_empty() {
                     BlobOutcome::Clean(data.len() as u64)
@@ -696,159 +705,19 @@ impl Worker {
     /// merge), whether they belong to the shallow snapshot, and how many gitlinks (submodule
     /// entries) it adds or changes relative to its first base.
     fn introduced(&mut self, c: &Walked) -> anyhow::Result<(Vec<BlobChange>, bool, u64)> {
-        let (first, rest, snapshot): (Option<ObjectId>, &[ObjectId], bool) = match &c.bases {
-            Bases::Root => (None, &[], false),
-            Bases::Snapshot { previous, .. } => (*previous, &[], true),
-            Bases::Parents(trees) => (Some(trees[0]), &trees[1..], false),
+        let (bases, snapshot): (&[ObjectId], bool) = match &c.bases {
+            Bases::Root => (&[], false),
+            Bases::Snapshot { previous, .. } => (previous.as_slice(), true),
+            Bases::Parents(trees) => (trees, false),
         };
-        let (mut changes, submodules) = self.diff(first, c.tree)?;
-        for parent in rest {
-            if changes.is_empty() {
-                break;
-            }
-            let (other, _) = self.diff(Some(*parent), c.tree)?;
-            let other: HashSet<(&BStr, ObjectId)> =
-                other.iter().map(|ch| (ch.path.as_bstr(), ch.oid)).collect();
-            changes.retain(|ch| other.contains(&(ch.path.as_bstr(), ch.oid)));
-        }
-        Ok((changes, snapshot, submodules))
-    }
-
-    fn diff(
-        &mut self,
-        old: Option<ObjectId>,
-        new: ObjectId,
-    ) -> anyhow::Result<(Vec<BlobChange>, u64)> {
-        let repo = &self.trees;
-        let empty = gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash());
-        let new_iter = repo.objects.find_tree_iter(&new, &mut self.new_buf)?;
-        let old_iter = match old {
-            // A base whose tree is missing or unreadable (the commit that owns it reports
-            // that): everything here counts as new, rather than nothing.
-            Some(old) => repo
-                .objects
-                .find_tree_iter(&old, &mut self.old_buf)
-                .unwrap_or(empty),
-            None => empty,
+        let changes = match self.trees.diff(&mut self.objects, bases, &c.tree) {
+            // A base whose tree (or one of its subtrees) is missing or unreadable counts as
+            // empty, so that everything in this commit is new rather than nothing; the commit
+            // that owns that base reports the missing object.
+            Err(_) if !bases.is_empty() => self.trees.diff(&mut self.objects, &[], &c.tree)?,
+            diffed => diffed?,
         };
-        self.recorder.clear();
-        let diffed = gix::diff::tree(
-            old_iter,
-            new_iter,
-            &mut self.state,
-            &repo.objects,
-            &mut self.recorder,
-        );
-        if diffed.is_err() && old.is_some() {
-            // A subtree of the base may be what is missing: against nothing, only this
-            // commit's own trees are read.
-            let new_iter = repo.objects.find_tree_iter(&new, &mut self.new_buf)?;
-            self.recorder.clear();
-            gix::diff::tree(
-                empty,
-                new_iter,
-                &mut self.state,
-                &repo.objects,
-                &mut self.recorder,
-            )?;
-        } else {
-            diffed?;
-        }
-        Ok((
-            std::mem::take(&mut self.recorder.records),
-            std::mem::take(&mut self.recorder.submodules),
-        ))
-    }
-}
-
-/// A blob a tree diff found added or changed.
-struct BlobChange {
-    path: BString,
-    oid: ObjectId,
-    replaced: Option<ObjectId>,
-}
-
-/// A tree-diff delegate that keeps only blob additions and modifications (with their paths),
-/// and counts gitlinks (submodules).
-#[derive(Default)]
-struct BlobRecorder {
-    path_deque: std::collections::VecDeque<BString>,
-    path: BString,
-    records: Vec<BlobChange>,
-    submodules: u64,
-}
-
-impl BlobRecorder {
-    fn clear(&mut self) {
-        self.path_deque.clear();
-        self.path.clear();
-        self.records.clear();
-        self.submodules = 0;
-    }
-
-    fn push_element(&mut self, name: &BStr) {
-        if name.is_empty() {
-            return;
-        }
-        if !self.path.is_empty() {
-            self.path.push(b'/');
-        }
-        self.path.push_str(name);
-    }
-}
-
-impl gix::diff::tree::Visit for BlobRecorder {
-    fn pop_front_tracked_path_and_set_current(&mut self) {
-        self.path = self
-            .path_deque
-            .pop_front()
-            .expect("every parent is set only once");
-    }
-
-    fn push_back_tracked_path_component(&mut self, component: &BStr) {
-        self.push_element(component);
-        self.path_deque.push_back(self.path.clone());
-    }
-
-    fn push_path_component(&mut self, component: &BStr) {
-        self.push_element(component);
-    }
-
-    fn pop_path_component(&mut self) {
-        if let Some(pos) = self.path.rfind_byte(b'/') {
-            self.path.resize(pos, 0);
-        } else {
-            self.path.clear();
-        }
-    }
-
-    fn visit(&mut self, change: visit::Change) -> visit::Action {
-        let (mode, oid, replaced) = match change {
-            visit::Change::Addition {
-                entry_mode, oid, ..
-            } => (entry_mode, oid, None),
-            visit::Change::Modification {
-                entry_mode,
-                oid,
-                previous_oid,
-                previous_entry_mode,
-            } => (
-                entry_mode,
-                oid,
-                previous_entry_mode.is_blob().then_some(previous_oid),
-            ),
-            visit::Change::Deletion { .. } => return std::ops::ControlFlow::Continue(()),
-        };
-        if mode.is_commit() {
-            self.submodules += 1;
-        } else if mode.is_blob() {
-            self.records.push(BlobChange {
-                path: self.path.clone(),
-                oid,
-                replaced,
-            });
-        }
-        std::ops::ControlFlow::Continue(())
+        Ok((changes.blobs, snapshot, changes.submodules))
     }
 }
 
