@@ -58,7 +58,7 @@ use crate::sources::{Progress, SourceOutcome};
 use crate::time::iso8601_utc;
 use blob_table::{Appearance, BlobTable, SeenIds, Visit};
 use packs::{BlobRead, PackIndexes, PackReader};
-use tree_diff::{BlobChange, TreeReader};
+use tree_diff::{BlobChange, TreeDiff};
 use walk::{walk_commits, Bases, Walked};
 
 /// What part of the history to scan.
@@ -179,10 +179,10 @@ enum BlobOutcome {
 
 /// Default memory for the decoded-object caches and pack mappings of all threads together
 /// (`--max-memory`).
-pub const DEFAULT_CACHE_BUDGET: usize = 128 << 20;
+pub const DEFAULT_CACHE_BUDGET: usize = 64 << 20;
 
 /// Runs of commits per diff thread (see `scan_history`).
-const RUNS_PER_THREAD: usize = 4;
+const RUNS_PER_THREAD: usize = 16;
 
 /// Scans the history; the outcome's findings carry [`CommitInfo`].
 pub fn scan_history(
@@ -553,8 +553,8 @@ impl Ctx<'_> {
 struct Worker {
     /// Trees and blobs, from the packs (see [`packs`]).
     objects: PackReader,
-    /// Recent trees by id (see [`tree_diff`]).
-    trees: TreeReader,
+    /// See [`tree_diff`].
+    trees: TreeDiff,
     scratch: DetectorScratch,
     message_buf: Vec<u8>,
 }
@@ -570,12 +570,13 @@ impl Worker {
         let mut repo = sync.to_thread_local();
         repo.object_cache_size(0);
         let hash = repo.object_hash();
-        // A quarter for the trees by id, a quarter for the objects of delta chains, half for
-        // the pack mapping (see `packs`).
+        // Decoded objects are dearer to lose than mapped pages (a page comes back from the page
+        // cache, an object is inflated again): three quarters for decoded objects, a quarter
+        // for the pack mapping (see `packs`).
         let quarter = budget / 4;
         Worker {
-            objects: PackReader::new(repo, Arc::clone(indexes), quarter, 2 * quarter as u64),
-            trees: TreeReader::new(hash, quarter),
+            objects: PackReader::new(repo, Arc::clone(indexes), 3 * quarter, quarter as u64),
+            trees: TreeDiff::new(hash),
             scratch,
             message_buf: Vec::new(),
         }
