@@ -58,7 +58,7 @@ use crate::sources::{Progress, SourceOutcome};
 use crate::time::iso8601_utc;
 use blob_table::{Appearance, BlobTable, SeenIds, Visit};
 use packs::{BlobRead, PackIndexes, PackReader};
-use tree_diff::{BlobChange, TreeDiff};
+use tree_diff::BlobChange;
 use walk::{walk_commits, Bases, Walked};
 
 /// What part of the history to scan.
@@ -553,8 +553,6 @@ impl Ctx<'_> {
 struct Worker {
     /// Trees and blobs, from the packs (see [`packs`]).
     objects: PackReader,
-    /// See [`tree_diff`].
-    trees: TreeDiff,
     scratch: DetectorScratch,
     message_buf: Vec<u8>,
 }
@@ -569,14 +567,12 @@ impl Worker {
     ) -> Self {
         let mut repo = sync.to_thread_local();
         repo.object_cache_size(0);
-        let hash = repo.object_hash();
         // Decoded objects are dearer to lose than mapped pages (a page comes back from the page
         // cache, an object is inflated again): three quarters for decoded objects, a quarter
         // for the pack mapping (see `packs`).
         let quarter = budget / 4;
         Worker {
             objects: PackReader::new(repo, Arc::clone(indexes), 3 * quarter, quarter as u64),
-            trees: TreeDiff::new(hash),
             scratch,
             message_buf: Vec::new(),
         }
@@ -711,11 +707,11 @@ impl Worker {
             Bases::Snapshot { previous, .. } => (previous.as_slice(), true),
             Bases::Parents(trees) => (trees, false),
         };
-        let changes = match self.trees.diff(&mut self.objects, bases, &c.tree) {
+        let changes = match tree_diff::diff(&mut self.objects, bases, &c.tree) {
             // A base whose tree (or one of its subtrees) is missing or unreadable counts as
             // empty, so that everything in this commit is new rather than nothing; the commit
             // that owns that base reports the missing object.
-            Err(_) if !bases.is_empty() => self.trees.diff(&mut self.objects, &[], &c.tree)?,
+            Err(_) if !bases.is_empty() => tree_diff::diff(&mut self.objects, &[], &c.tree)?,
             diffed => diffed?,
         };
         Ok((changes.blobs, snapshot, changes.submodules))

@@ -45,20 +45,28 @@ pub fn read_blob<'a>(
     max: u64,
     buf: &'a mut Vec<u8>,
 ) -> Result<&'a [u8], SkipReason> {
-    let unreadable = |e: &dyn std::fmt::Display| SkipReason::Unreadable {
-        error: format!("object {id}: {e}"),
-    };
-    let size = repo.find_header(id).map_err(|e| unreadable(&e))?.size();
+    match find_blob_within(repo, id, max, buf) {
+        Err(e) => Err(SkipReason::Unreadable {
+            error: format!("object {id}: {e}"),
+        }),
+        Ok(Some(size)) => Err(SkipReason::TooLarge { size, limit: max }),
+        Ok(None) if looks_binary(buf) => Err(SkipReason::Binary),
+        Ok(None) => Ok(buf),
+    }
+}
+
+/// Reads blob `id` into `buf` unless its header says it is larger than `max`: then `Some` of
+/// its size, and nothing is decompressed.
+pub fn find_blob_within(
+    repo: &gix::Repository,
+    id: ObjectId,
+    max: u64,
+    buf: &mut Vec<u8>,
+) -> anyhow::Result<Option<u64>> {
+    let size = repo.find_header(id)?.size();
     if size > max {
-        return Err(SkipReason::TooLarge { size, limit: max });
+        return Ok(Some(size));
     }
-    let data = repo
-        .objects
-        .find_blob(&id, buf)
-        .map_err(|e| unreadable(&e))?
-        .data;
-    if looks_binary(data) {
-        return Err(SkipReason::Binary);
-    }
-    Ok(data)
+    repo.objects.find_blob(&id, buf)?;
+    Ok(None)
 }

@@ -4,10 +4,10 @@
 //! version of the same folder or file, in chains up to 50 deep, and gix's delta cache keeps
 //! only the objects that were asked for, not the chain members decoded on the way. A history
 //! scan asks for every version sooner or later, so it decoded the same chain members again and
-//! again: on the 50,000-commit bench history, reading 352,000 trees from the pack took 2.5×
-//! longer than the diffs that needed them. [`PackReader`] resolves a chain itself and keeps
-//! every object it decodes (in a cache per kind, bounded in bytes), so each version costs one
-//! delta step once its neighbour is known.
+//! again. [`PackReader`] resolves a chain itself and keeps every object it decodes (in a cache
+//! per kind, bounded in bytes), so each version costs one delta step once its neighbour is
+//! known. With it (and the walk's first-parent order), the tree diff of the 50,000-commit
+//! bench history went from 6.6 s to 5.1 s on one thread.
 //!
 //! Memory: the pack files are mapped, and every page read stays in the process's resident set
 //! until the mapping goes. The reader counts the pack bytes it reads and, past its window,
@@ -26,6 +26,7 @@ use gix::objs::FindExt;
 use gix::odb::pack;
 use gix::ObjectId;
 
+use super::super::find_blob_within;
 use super::delta;
 use super::recent_cache::{Decoded, RecentCache};
 
@@ -169,6 +170,11 @@ impl PackReader {
         }
     }
 
+    /// The repository's object hash kind.
+    pub fn hash(&self) -> gix::hash::Kind {
+        self.indexes.hash
+    }
+
     /// Tree `id`.
     pub fn tree(&mut self, id: &ObjectId) -> anyhow::Result<Decoded> {
         match self.read(id, Want::Tree, u64::MAX)? {
@@ -187,13 +193,11 @@ impl PackReader {
             Resolved::Object(data) => Ok(BlobRead::Data(data)),
             Resolved::TooLarge(size) => Ok(BlobRead::TooLarge(size)),
             Resolved::Outside => {
-                let size = self.repo.find_header(*id)?.size();
-                if size > max {
-                    return Ok(BlobRead::TooLarge(size));
-                }
                 let mut buf = Vec::new();
-                self.repo.objects.find_blob(id, &mut buf)?;
-                Ok(BlobRead::Data(Arc::new(buf)))
+                match find_blob_within(&self.repo, *id, max, &mut buf)? {
+                    Some(size) => Ok(BlobRead::TooLarge(size)),
+                    None => Ok(BlobRead::Data(Arc::new(buf))),
+                }
             }
         }
     }
@@ -258,9 +262,6 @@ impl PackReader {
         max: u64,
     ) -> anyhow::Result<Resolved> {
         let key = |pack: usize, offset: u64| ((pack as u64) << 48) | offset;
-        if let Some(hit) = self.cache(want).get(&key(pack, offset)) {
-            return Ok(Resolved::Object(hit));
-        }
         // The deltas on the way down, as (pack, entry), the target first; the target's delta
         // is inflated first, so that its header tells the size before any base is decoded.
         let mut chain: Vec<(usize, pack::data::Entry)> = Vec::new();

@@ -41,111 +41,96 @@ pub struct TreeChanges {
     pub submodules: u64,
 }
 
-/// Diffs trees read through a [`PackReader`].
-pub struct TreeDiff {
-    hash: gix::hash::Kind,
+/// The blobs that tree `new` adds or changes relative to every tree of `bases` (none: the
+/// empty tree), with their paths.
+pub fn diff(
+    objects: &mut PackReader,
+    bases: &[ObjectId],
+    new: &ObjectId,
+) -> anyhow::Result<TreeChanges> {
+    let new = objects.tree(new)?;
+    let bases = bases
+        .iter()
+        .map(|id| objects.tree(id))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let bases: Vec<&[u8]> = bases.iter().map(|b| &b[..]).collect();
+    let mut out = TreeChanges::default();
+    let mut path = BString::default();
+    diff_into(objects, &bases, &new, &mut path, &mut out)?;
+    Ok(out)
 }
 
-impl TreeDiff {
-    pub fn new(hash: gix::hash::Kind) -> Self {
-        TreeDiff { hash }
-    }
-
-    /// The blobs that tree `new` adds or changes relative to every tree of `bases` (none: the
-    /// empty tree), with their paths.
-    pub fn diff(
-        &mut self,
-        objects: &mut PackReader,
-        bases: &[ObjectId],
-        new: &ObjectId,
-    ) -> anyhow::Result<TreeChanges> {
-        let new = objects.tree(new)?;
-        let bases = bases
-            .iter()
-            .map(|id| objects.tree(id))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let bases: Vec<&[u8]> = bases.iter().map(|b| &b[..]).collect();
-        let mut out = TreeChanges::default();
-        let mut path = BString::default();
-        self.diff_into(objects, &bases, &new, &mut path, &mut out)?;
-        Ok(out)
-    }
-
-    fn diff_into(
-        &mut self,
-        objects: &mut PackReader,
-        bases: &[&[u8]],
-        new: &[u8],
-        path: &mut BString,
-        out: &mut TreeChanges,
-    ) -> anyhow::Result<()> {
-        let kind = self.hash;
-        let mut cursors = bases
-            .iter()
-            .map(|b| Cursor::new(TreeRefIter::from_bytes(b, kind)))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        for entry in TreeRefIter::from_bytes(new, kind) {
-            let entry = entry?;
-            let mut unchanged = false;
-            for cursor in &mut cursors {
-                if let Some(same) = cursor.seek(&entry)? {
-                    unchanged |= same.oid == entry.oid && same.mode == entry.mode;
-                }
-            }
-            if !unchanged {
-                let before: Vec<Option<EntryRef<'_>>> =
-                    cursors.iter().map(|c| c.at(&entry)).collect();
-                self.changed(objects, &before, entry, path, out)?;
+fn diff_into(
+    objects: &mut PackReader,
+    bases: &[&[u8]],
+    new: &[u8],
+    path: &mut BString,
+    out: &mut TreeChanges,
+) -> anyhow::Result<()> {
+    let kind = objects.hash();
+    let mut cursors = bases
+        .iter()
+        .map(|b| Cursor::new(TreeRefIter::from_bytes(b, kind)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    for entry in TreeRefIter::from_bytes(new, kind) {
+        let entry = entry?;
+        let mut unchanged = false;
+        for cursor in &mut cursors {
+            if let Some(same) = cursor.seek(&entry)? {
+                unchanged |= same.oid == entry.oid && same.mode == entry.mode;
             }
         }
+        if !unchanged {
+            let before: Vec<Option<EntryRef<'_>>> = cursors.iter().map(|c| c.at(&entry)).collect();
+            changed(objects, &before, entry, path, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Entry `new` differs from every entry `before` (one per base, `None` where the base has
+/// no entry of that name). By git's tree order, an entry of the same name is a tree
+/// exactly when `new` is.
+fn changed(
+    objects: &mut PackReader,
+    before: &[Option<EntryRef<'_>>],
+    new: EntryRef<'_>,
+    path: &mut BString,
+    out: &mut TreeChanges,
+) -> anyhow::Result<()> {
+    if new.mode.is_tree() {
+        let new_tree = objects.tree(&new.oid.to_owned())?;
+        let mut base_trees = Vec::with_capacity(before.len());
+        for b in before.iter().flatten().filter(|b| b.mode.is_tree()) {
+            base_trees.push(objects.tree(&b.oid.to_owned())?);
+        }
+        let bases: Vec<&[u8]> = base_trees.iter().map(|b| &b[..]).collect();
+        let len = path.len();
+        push_component(path, new.filename);
+        let diffed = diff_into(objects, &bases, &new_tree, path, out);
+        path.truncate(len);
+        diffed
+    } else if new.mode.is_commit() {
+        out.submodules += 1;
         Ok(())
-    }
-
-    /// Entry `new` differs from every entry `before` (one per base, `None` where the base has
-    /// no entry of that name). By git's tree order, an entry of the same name is a tree
-    /// exactly when `new` is.
-    fn changed(
-        &mut self,
-        objects: &mut PackReader,
-        before: &[Option<EntryRef<'_>>],
-        new: EntryRef<'_>,
-        path: &mut BString,
-        out: &mut TreeChanges,
-    ) -> anyhow::Result<()> {
-        if new.mode.is_tree() {
-            let new_tree = objects.tree(&new.oid.to_owned())?;
-            let mut base_trees = Vec::with_capacity(before.len());
-            for b in before.iter().flatten().filter(|b| b.mode.is_tree()) {
-                base_trees.push(objects.tree(&b.oid.to_owned())?);
-            }
-            let bases: Vec<&[u8]> = base_trees.iter().map(|b| &b[..]).collect();
-            let len = path.len();
-            push_component(path, new.filename);
-            let diffed = self.diff_into(objects, &bases, &new_tree, path, out);
-            path.truncate(len);
-            diffed
-        } else if new.mode.is_commit() {
-            out.submodules += 1;
-            Ok(())
-        } else if new.mode.is_blob() {
-            let len = path.len();
-            push_component(path, new.filename);
-            out.blobs.push(BlobChange {
-                path: path.clone(),
-                oid: new.oid.to_owned(),
-                replaced: before
-                    .first()
-                    .copied()
-                    .flatten()
-                    .filter(|b| b.mode.is_blob())
-                    .map(|b| b.oid.to_owned()),
-            });
-            path.truncate(len);
-            Ok(())
-        } else {
-            // A symlink: its target is a path, not content worth scanning.
-            Ok(())
-        }
+    } else if new.mode.is_blob() {
+        let len = path.len();
+        push_component(path, new.filename);
+        out.blobs.push(BlobChange {
+            path: path.clone(),
+            oid: new.oid.to_owned(),
+            replaced: before
+                .first()
+                .copied()
+                .flatten()
+                .filter(|b| b.mode.is_blob())
+                .map(|b| b.oid.to_owned()),
+        });
+        path.truncate(len);
+        Ok(())
+    } else {
+        // A symlink: its target is a path, not content worth scanning.
+        Ok(())
     }
 }
 
@@ -190,27 +175,178 @@ fn push_component(path: &mut BString, name: &BStr) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::git::history::packs::PackIndexes;
+    use std::path::Path;
+    use std::process::Command;
 
-    /// The raw form of a tree holding `entries` (mode, name, id byte), in the order given.
-    fn raw_tree(entries: &[(&str, &str, u8)]) -> Vec<u8> {
-        let mut out = Vec::new();
-        for (mode, name, id) in entries {
-            out.extend_from_slice(mode.as_bytes());
-            out.push(b' ');
-            out.extend_from_slice(name.as_bytes());
-            out.push(0);
-            out.extend_from_slice(&[*id; 20]);
+    fn git(dir: &Path, args: &[&str], input: Option<&str>) -> String {
+        use std::io::Write;
+        let mut child = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("git runs");
+        if let Some(input) = input {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
         }
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    /// Writes a tree holding `files` (path, content) and returns its id.
+    fn tree(dir: &Path, files: &[(&str, String)]) -> ObjectId {
+        git(dir, &["read-tree", "--empty"], None);
+        for (path, content) in files {
+            let blob = git(dir, &["hash-object", "-w", "--stdin"], Some(content));
+            let info = format!("100644,{blob},{path}");
+            git(dir, &["update-index", "--add", "--cacheinfo", &info], None);
+        }
+        ObjectId::from_hex(git(dir, &["write-tree"], None).as_bytes()).unwrap()
+    }
+
+    fn blob_id(dir: &Path, content: &str) -> ObjectId {
+        ObjectId::from_hex(git(dir, &["hash-object", "--stdin"], Some(content)).as_bytes()).unwrap()
+    }
+
+    /// (path, blob, replaced) of what `new` adds relative to every one of `bases`.
+    fn changes(
+        dir: &Path,
+        bases: &[ObjectId],
+        new: ObjectId,
+    ) -> Vec<(String, ObjectId, Option<ObjectId>)> {
+        let repo = gix::open(dir).unwrap();
+        let indexes = PackIndexes::open(&repo);
+        let mut objects = PackReader::new(repo, indexes, 1 << 20, 1 << 20);
+        let mut out: Vec<_> = diff(&mut objects, bases, &new)
+            .unwrap()
+            .blobs
+            .into_iter()
+            .map(|c| (c.path.to_string(), c.oid, c.replaced))
+            .collect();
+        out.sort();
         out
     }
 
     #[test]
-    fn git_tree_order_puts_a_folder_after_a_file_with_a_dotted_name() {
-        // "a.txt" < "a/" because '.' (0x2e) < '/' (0x2f); the merge relies on this order.
-        let tree = raw_tree(&[("100644", "a.txt", 1), ("40000", "a", 2)]);
-        let entries: Vec<_> = TreeRefIter::from_bytes(&tree, gix::hash::Kind::Sha1)
-            .map(|e| e.expect("valid"))
-            .collect();
-        assert_eq!(entries[0].cmp(&entries[1]), Ordering::Less);
+    fn a_merge_reports_only_what_is_new_to_every_parent_read_loose_and_packed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git(dir, &["init", "-q"], None);
+        // Large, similar files, so that `git repack` stores them as deltas.
+        let text = |tag: &str| {
+            (0..400)
+                .map(|i| {
+                    format!(
+                        "line {i} of a long file {}\n",
+                        if i == 200 { tag } else { "" }
+                    )
+                })
+                .collect::<String>()
+        };
+        let base = [
+            ("a.txt", text("base")),
+            ("a/x.txt", text("x")),
+            ("lib/deep/one.rs", text("one")),
+            ("lib/deep/two.rs", text("two")),
+        ];
+        let with = |edits: &[(&'static str, String)]| {
+            let mut files: Vec<(&str, String)> = base.to_vec();
+            for (path, content) in edits {
+                match files.iter_mut().find(|(p, _)| p == path) {
+                    Some(f) => f.1 = content.clone(),
+                    None => files.push((path, content.clone())),
+                }
+            }
+            files
+        };
+        // Parent 1 changed one.rs; parent 2 changed two.rs and added new.rs; the merge takes
+        // both, and also changes a/x.txt itself (as a conflict resolution would).
+        let p1 = tree(dir, &with(&[("lib/deep/one.rs", text("p1"))]));
+        let p2 = tree(
+            dir,
+            &with(&[("lib/deep/two.rs", text("p2")), ("lib/new.rs", text("new"))]),
+        );
+        let merge = tree(
+            dir,
+            &with(&[
+                ("lib/deep/one.rs", text("p1")),
+                ("lib/deep/two.rs", text("p2")),
+                ("lib/new.rs", text("new")),
+                ("a/x.txt", text("resolved")),
+            ]),
+        );
+        let only_merge = vec![(
+            "a/x.txt".to_string(),
+            blob_id(dir, &text("resolved")),
+            Some(blob_id(dir, &text("x"))),
+        )];
+        let against_p1 = {
+            let mut v = vec![
+                (
+                    "a/x.txt".to_string(),
+                    blob_id(dir, &text("resolved")),
+                    Some(blob_id(dir, &text("x"))),
+                ),
+                (
+                    "lib/deep/two.rs".to_string(),
+                    blob_id(dir, &text("p2")),
+                    Some(blob_id(dir, &text("two"))),
+                ),
+                ("lib/new.rs".to_string(), blob_id(dir, &text("new")), None),
+            ];
+            v.sort();
+            v
+        };
+        for stage in ["loose", "packed"] {
+            if stage == "packed" {
+                // Nothing here is reachable from a ref: pack every object by name.
+                let all = git(
+                    dir,
+                    &[
+                        "cat-file",
+                        "--batch-all-objects",
+                        "--batch-check=%(objectname)",
+                    ],
+                    None,
+                );
+                git(
+                    dir,
+                    &["pack-objects", "-q", ".git/objects/pack/pack"],
+                    Some(&all),
+                );
+                git(dir, &["prune-packed"], None);
+                let loose = git(dir, &["count-objects", "-v"], None);
+                assert!(loose.starts_with("count: 0"), "{loose}");
+                let idx = std::fs::read_dir(dir.join(".git/objects/pack"))
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .find(|p| p.extension().is_some_and(|e| e == "idx"))
+                    .unwrap();
+                let packed = git(dir, &["verify-pack", "-v", idx.to_str().unwrap()], None);
+                assert!(packed.contains("chain length = 1"), "no deltas: {packed}");
+            }
+            assert_eq!(
+                changes(dir, &[p1, p2], merge),
+                only_merge,
+                "{stage}: both parents"
+            );
+            assert_eq!(
+                changes(dir, &[p1], merge),
+                against_p1,
+                "{stage}: first parent"
+            );
+            assert_eq!(changes(dir, &[merge], merge), vec![], "{stage}: itself");
+            assert_eq!(changes(dir, &[], p1).len(), 4, "{stage}: against nothing");
+        }
     }
 }
