@@ -28,6 +28,7 @@ use gix::ObjectId;
 
 use super::super::find_blob_within;
 use super::delta;
+use super::inflate::Inflater;
 use super::recent_cache::{Decoded, RecentCache};
 
 /// What reading a blob gave.
@@ -85,7 +86,7 @@ pub struct PackReader {
     indexes: Arc<PackIndexes>,
     /// The pack files, by the position of their index.
     packs: Vec<Option<Mapped>>,
-    inflate: gix::zlib::Inflate,
+    inflater: Inflater,
     trees: ObjectCache,
     blobs: ObjectCache,
     /// The pack that answered the last lookup.
@@ -161,7 +162,7 @@ impl PackReader {
             repo,
             indexes,
             packs,
-            inflate: gix::zlib::Inflate::default(),
+            inflater: Inflater::new(),
             trees: ObjectCache::new(cache_budget / 2),
             blobs: ObjectCache::new(cache_budget / 2),
             last_pack: 0,
@@ -352,11 +353,21 @@ impl PackReader {
         let Some(mapped) = self.packs[pack].as_mut() else {
             bail!("{} does not open", self.indexes.packs[pack].1.display());
         };
-        let read = mapped
+        let start = entry.data_offset;
+        let Some(input) = mapped
             .data
-            .decompress_entry(entry, &mut self.inflate, &mut out)
-            .map_err(|e| anyhow::anyhow!("pack entry at {}: {e}", entry.pack_offset()))?;
-        self.touched += mapped.touch(entry.pack_offset(), entry.data_offset + read as u64);
+            .entry_slice(start..mapped.data.pack_end() as u64)
+        else {
+            bail!(
+                "pack entry at {}: data past the end of the pack",
+                entry.pack_offset()
+            );
+        };
+        let taken = self
+            .inflater
+            .inflate(input, &mut out)
+            .with_context(|| format!("pack entry at {}", entry.pack_offset()))?;
+        self.touched += mapped.touch(entry.pack_offset(), start + taken as u64);
         Ok(out)
     }
 
