@@ -36,6 +36,8 @@ mod delta;
 mod inflate;
 mod packs;
 mod recent_cache;
+#[cfg(test)]
+mod test_git;
 mod tree_diff;
 mod walk;
 
@@ -57,7 +59,7 @@ use crate::sources::{looks_binary, SkipReason, Skipped};
 use crate::sources::{Progress, SourceOutcome};
 use crate::time::iso8601_utc;
 use blob_table::{Appearance, BlobTable, SeenIds, Visit};
-use packs::{BlobRead, PackIndexes, PackReader};
+use packs::{BlobRead, PackReader, Packs};
 use tree_diff::BlobChange;
 use walk::{walk_commits, Bases, Walked};
 
@@ -272,7 +274,7 @@ pub fn scan_history(
         .num_threads(threads)
         .build()?;
     let sync_repo = repo.clone().into_sync();
-    let indexes = PackIndexes::open(&repo);
+    let packs = Packs::open(&repo);
     let budget = if opts.cache_budget == 0 {
         DEFAULT_CACHE_BUDGET
     } else {
@@ -296,7 +298,7 @@ pub fn scan_history(
     let runs = runs(commits.len(), threads);
     let next_run = AtomicUsize::new(0);
     pool.broadcast(|_| {
-        let mut worker = Worker::new(&sync_repo, &indexes, detector.new_scratch(), per_thread);
+        let mut worker = Worker::new(&sync_repo, &packs, detector.new_scratch(), per_thread);
         while let Some(run) = runs.get(next_run.fetch_add(1, Ordering::Relaxed)) {
             for i in run.clone() {
                 worker.commit(&ctx, i as u32, &commits[i]);
@@ -571,21 +573,17 @@ struct Worker {
 }
 
 impl Worker {
-    /// `budget`: this worker's share of `--max-memory`, for decoded objects and mapped packs.
+    /// `budget`: this worker's share of `--max-memory`, for decoded objects.
     fn new(
         sync: &gix::ThreadSafeRepository,
-        indexes: &Arc<PackIndexes>,
+        packs: &Arc<Packs>,
         scratch: DetectorScratch,
         budget: usize,
     ) -> Self {
         let mut repo = sync.to_thread_local();
         repo.object_cache_size(0);
-        // Decoded objects are dearer to lose than mapped pages (a page comes back from the page
-        // cache, an object is inflated again): three quarters for decoded objects, a quarter
-        // for the pack mapping (see `packs`).
-        let quarter = budget / 4;
         Worker {
-            objects: PackReader::new(repo, Arc::clone(indexes), 3 * quarter, quarter as u64),
+            objects: PackReader::new(repo, Arc::clone(packs), budget),
             scratch,
             message_buf: Vec::new(),
         }

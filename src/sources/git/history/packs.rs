@@ -9,14 +9,17 @@
 //! known. With it (and the walk's first-parent order), the tree diff of the 50,000-commit
 //! bench history went from 6.6 s to 5.1 s on one thread.
 //!
-//! Memory: the pack files are mapped, and every page read stays in the process's resident set
-//! until the mapping goes. The reader counts the pack bytes it reads and, past its window,
-//! maps the same files afresh (the old mapping goes with all its pages), so the resident size
-//! of a scan does not grow with the size of the pack. The decoded objects in the caches stay.
+//! Pack data is read with positioned reads into one buffer, not through a memory mapping. A
+//! mapping's pages stay in the process's resident set until it goes, and the kernel maps 64
+//! KiB around every byte read, so bounding memory meant mapping the files afresh every few
+//! MiB of reads; the page faults and unmaps that cost were 7% of the scan's time on the bench
+//! history, more than the reads' system calls cost now. So the resident size of a scan is the
+//! decoded objects in the caches plus one read buffer, whatever the size of the pack.
 //!
 //! What the reader cannot serve from a pack (loose objects, a pack that does not open, a base
 //! outside the packs) it asks gix for, which handles every case.
 
+use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,18 +41,28 @@ pub enum BlobRead {
     TooLarge(u64),
 }
 
-/// The pack indexes of a repository and of its alternates, opened once and shared by the
-/// workers: an index is read all over (each lookup is a binary search), so one mapping of it
-/// is resident in full, not one per worker.
-pub struct PackIndexes {
+/// The packs of a repository and of its alternates, opened once and shared by the workers:
+/// each index (read all over, each lookup is a binary search, so one mapping of it is
+/// resident in full, not one per worker) and its data file (read with positioned reads, so
+/// one handle serves every worker).
+pub struct Packs {
     hash: gix::hash::Kind,
     /// In a fixed order: a cache key names a pack by its position.
-    packs: Vec<(pack::index::File, PathBuf)>,
+    packs: Vec<Pack>,
 }
 
-impl PackIndexes {
-    /// The indexes of `repo`'s packs and its alternates'; one that does not open is left out
-    /// (its objects are then read through gix).
+struct Pack {
+    index: pack::index::File,
+    data: PackFile,
+    /// Where each entry starts, in order, then where the last one ends: an entry's
+    /// compressed size, for the few entries that a first read does not hold (see
+    /// [`PackReader::inflate_entry`]).
+    starts: Vec<u64>,
+}
+
+impl Packs {
+    /// The packs of `repo` and its alternates; one whose index or data file does not open is
+    /// left out (its objects are then read through gix).
     pub fn open(repo: &gix::Repository) -> Arc<Self> {
         let mut dirs = vec![repo.objects.store_ref().path().to_owned()];
         let cwd = std::env::current_dir().unwrap_or_default();
@@ -69,43 +82,100 @@ impl PackIndexes {
                 .collect();
             idx.sort();
             for path in idx {
-                if let Ok(index) = pack::index::File::at(&path, hash) {
-                    packs.push((index, path.with_extension("pack")));
+                let Ok(index) = pack::index::File::at(&path, hash) else {
+                    continue;
+                };
+                if let Ok(data) = PackFile::open(&path.with_extension("pack"), hash) {
+                    let mut starts = index.sorted_offsets();
+                    starts.push(data.end);
+                    packs.push(Pack {
+                        index,
+                        data,
+                        starts,
+                    });
                 }
             }
         }
-        Arc::new(PackIndexes { hash, packs })
+        Arc::new(Packs { hash, packs })
     }
 }
 
-/// One worker's view of the packs: its own mappings of the pack files (mapped afresh as it
-/// reads, see the module documentation) and caches of decoded objects.
+/// A pack data file, read with positioned reads (by any number of threads at once).
+struct PackFile {
+    file: File,
+    path: PathBuf,
+    /// Where the entries end (the trailing checksum starts).
+    end: u64,
+}
+
+impl PackFile {
+    fn open(path: &Path, hash: gix::hash::Kind) -> anyhow::Result<PackFile> {
+        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let len = file.metadata()?.len();
+        let mut header = [0u8; pack::data::header::SIZE];
+        read_at(&file, &mut header, 0)
+            .with_context(|| format!("{}: no pack header", path.display()))?;
+        pack::data::header::decode(&header)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let Some(end) = len.checked_sub(hash.len_in_bytes() as u64) else {
+            bail!("{}: shorter than a pack", path.display());
+        };
+        Ok(PackFile {
+            file,
+            path: path.to_owned(),
+            end,
+        })
+    }
+}
+
+/// Fills `buf` from `file` at `offset`.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, offset)
+}
+
+/// Fills `buf` from `file` at `offset`.
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One worker's reader of the packs, with its caches of decoded objects.
 pub struct PackReader {
     /// For what is not in a pack; a handle without gix's object cache.
     repo: gix::Repository,
-    indexes: Arc<PackIndexes>,
-    /// The pack files, by the position of their index.
-    packs: Vec<Option<Mapped>>,
+    packs: Arc<Packs>,
     inflater: Inflater,
     trees: ObjectCache,
     blobs: ObjectCache,
     /// The pack that answered the last lookup.
     last_pack: usize,
-    /// Bytes of pack file touched since the files were last mapped, and the limit.
-    touched: u64,
-    window: u64,
+    /// The bytes of the pack entry being decoded, from its offset: its header and some or all
+    /// of its compressed data (see [`PackReader::entry`]).
+    input: Vec<u8>,
 }
 
-/// A mapped pack file, and which of its blocks were read through this mapping.
-struct Mapped {
-    data: pack::data::File,
-    /// One bit per [`BLOCK`] of the file.
-    blocks: Vec<u64>,
+/// What the first read of an entry takes: its header and, for most entries, all its
+/// compressed data, so that most entries cost one system call. On the bench history, 99% of
+/// trees (mostly deltas) take at most 256 bytes in the pack, and 90% of blobs at most 2 KiB.
+/// Reading more than an entry needs costs a copy; reading less, a second read.
+fn first_read(want: Want) -> u64 {
+    match want {
+        Want::Tree => 256,
+        Want::Blob => 4 << 10,
+    }
 }
-
-/// Reading one byte of a mapped file makes the kernel map the pages around it too (up to
-/// 64 KiB: "fault-around"), so the resident size of a mapping grows by blocks of that size.
-const BLOCK_SHIFT: u32 = 16;
 
 /// Which cache a read goes through (git deltas a tree only against a tree, a blob only
 /// against a blob, so a chain stays in one).
@@ -138,42 +208,35 @@ enum Resolved {
     Outside,
 }
 
+/// Where a delta's base is: at an offset of the same pack, or an object anywhere.
+enum Base {
+    At(u64),
+    Id(ObjectId),
+}
+
 /// A longer chain means a cycle (REF_DELTA can form one in a broken pack).
 const MAX_CHAIN: usize = 10_000;
 /// The most one pack entry may inflate to; a corrupt header must not allocate without end.
 const MAX_ENTRY: u64 = 4 << 30;
 
 impl PackReader {
-    /// A reader of the packs `indexes` lists, asking `repo` for anything else. `cache_budget`
-    /// bounds the decoded objects kept (half for trees, half for blobs); `window` the bytes of
-    /// pack file read before the files are mapped afresh.
-    pub fn new(
-        repo: gix::Repository,
-        indexes: Arc<PackIndexes>,
-        cache_budget: usize,
-        window: u64,
-    ) -> Self {
-        let packs = indexes
-            .packs
-            .iter()
-            .map(|(_, path)| Mapped::open(path, indexes.hash))
-            .collect();
+    /// A reader of `packs`, asking `repo` for anything else. `cache_budget` bounds the decoded
+    /// objects kept (half for trees, half for blobs).
+    pub fn new(repo: gix::Repository, packs: Arc<Packs>, cache_budget: usize) -> Self {
         PackReader {
             repo,
-            indexes,
             packs,
             inflater: Inflater::new(),
             trees: ObjectCache::new(cache_budget / 2),
             blobs: ObjectCache::new(cache_budget / 2),
             last_pack: 0,
-            touched: 0,
-            window,
+            input: Vec::new(),
         }
     }
 
     /// The repository's object hash kind.
     pub fn hash(&self) -> gix::hash::Kind {
-        self.indexes.hash
+        self.packs.hash
     }
 
     /// Tree `id`.
@@ -217,44 +280,29 @@ impl PackReader {
         let Some((pack, offset)) = self.locate(id) else {
             return Ok(Resolved::Outside);
         };
-        self.remap_if_due();
         self.resolve(pack, offset, want, max)
             .with_context(|| format!("{} {id}", want.name()))
     }
 
     /// Where object `id` is: a pack and an offset. The pack of the last hit is asked first.
     fn locate(&mut self, id: &ObjectId) -> Option<(usize, u64)> {
-        let indexes = &self.indexes.packs;
-        let order = std::iter::once(self.last_pack).chain(0..indexes.len());
+        let packs = &self.packs.packs;
+        let order = std::iter::once(self.last_pack).chain(0..packs.len());
         for i in order {
-            let Some((index, _)) = indexes.get(i) else {
+            let Some(pack) = packs.get(i) else {
                 continue;
             };
-            if let Some(at) = index.lookup(id) {
+            if let Some(at) = pack.index.lookup(id) {
                 self.last_pack = i;
-                return Some((i, index.pack_offset_at_index(at)));
+                return Some((i, pack.index.pack_offset_at_index(at)));
             }
         }
         None
     }
 
-    /// Maps the pack files afresh once the window is used up, which lets go of every page read
-    /// through the old mappings.
-    fn remap_if_due(&mut self) {
-        if self.touched < self.window {
-            return;
-        }
-        self.touched = 0;
-        for (slot, (_, path)) in self.packs.iter_mut().zip(&self.indexes.packs) {
-            // Drop the old mapping before making the new one, so that both never coexist.
-            *slot = None;
-            *slot = Mapped::open(path, self.indexes.hash);
-        }
-    }
-
     /// Decodes the object at `offset` of pack `pack`, or gives its size if that is over `max`.
-    /// Walks the delta chain down to the first object the cache holds (or a full object), then
-    /// applies the deltas upward, keeping each result.
+    /// Walks the delta chain down to the first object the cache holds (or a full object),
+    /// inflating each delta on the way, then applies the deltas upward, keeping each result.
     fn resolve(
         &mut self,
         pack: usize,
@@ -263,44 +311,27 @@ impl PackReader {
         max: u64,
     ) -> anyhow::Result<Resolved> {
         let key = |pack: usize, offset: u64| ((pack as u64) << 48) | offset;
-        // The deltas on the way down, as (pack, entry), the target first; the target's delta
-        // is inflated first, so that its header tells the size before any base is decoded.
-        let mut chain: Vec<(usize, pack::data::Entry)> = Vec::new();
-        let mut target_delta = None;
+        // The deltas on the way down, as (cache key, instructions), the target's first: its
+        // instructions tell the object's size before any base is decoded.
+        let mut chain: Vec<(u64, Vec<u8>)> = Vec::new();
         let (mut p, mut at) = (pack, offset);
         let base: Decoded = loop {
             if let Some(hit) = self.cache(want).get(&key(p, at)) {
+                // Kept as the base of another object, it is still over the limit itself.
+                if chain.is_empty() && hit.len() as u64 > max {
+                    return Ok(Resolved::TooLarge(hit.len() as u64));
+                }
                 break hit;
             }
-            let entry = self
-                .mapped(p)?
-                .data
-                .entry(at)
-                .map_err(|e| anyhow::anyhow!("pack entry at {at}: {e}"))?;
-            if chain.is_empty() && entry.header.is_delta() {
-                let delta = self.inflate_entry(p, &entry)?;
-                let size = delta::result_size(&delta)?;
-                if size > max {
-                    return Ok(Resolved::TooLarge(size));
-                }
-                target_delta = Some(delta);
-            }
-            match &entry.header {
+            let entry = self.entry(p, at, first_read(want))?;
+            let base = match &entry.header {
                 pack::data::entry::Header::OfsDelta { base_distance } => {
                     let Some(base) = entry.checked_base_pack_offset(*base_distance) else {
                         bail!("pack entry at {at}: delta base out of range");
                     };
-                    chain.push((p, entry));
-                    at = base;
+                    Base::At(base)
                 }
-                pack::data::entry::Header::RefDelta { base_id } => {
-                    let base_id = *base_id;
-                    chain.push((p, entry));
-                    let Some(base) = self.locate(&base_id) else {
-                        return Ok(Resolved::Outside);
-                    };
-                    (p, at) = base;
-                }
+                pack::data::entry::Header::RefDelta { base_id } => Base::Id(*base_id),
                 header => {
                     let kind = header.as_kind().context("pack entry without a kind")?;
                     if kind != want.kind() {
@@ -313,61 +344,102 @@ impl PackReader {
                     self.cache(want).put(key(p, at), &data);
                     break data;
                 }
+            };
+            let delta = self.inflate_entry(p, &entry)?;
+            if chain.is_empty() {
+                let size = delta::result_size(&delta)?;
+                if size > max {
+                    return Ok(Resolved::TooLarge(size));
+                }
             }
+            chain.push((key(p, at), delta));
             if chain.len() > MAX_CHAIN {
                 bail!("pack entry at {offset}: delta chain longer than {MAX_CHAIN}");
             }
+            match base {
+                Base::At(offset) => at = offset,
+                Base::Id(id) => {
+                    let Some(found) = self.locate(&id) else {
+                        return Ok(Resolved::Outside);
+                    };
+                    (p, at) = found;
+                }
+            }
         };
         let mut current = base;
-        for (i, (p, entry)) in chain.iter().enumerate().rev() {
-            let delta = match (i, target_delta.take()) {
-                (0, Some(delta)) => delta,
-                (_, kept) => {
-                    target_delta = kept;
-                    self.inflate_entry(*p, entry)?
-                }
-            };
-            let next = Arc::new(delta::apply(&current, &delta)?);
-            self.cache(want).put(key(*p, entry.pack_offset()), &next);
+        for (key, delta) in chain.iter().rev() {
+            let next = Arc::new(delta::apply(&current, delta)?);
+            self.cache(want).put(*key, &next);
             current = next;
         }
         Ok(Resolved::Object(current))
     }
 
-    fn mapped(&self, i: usize) -> anyhow::Result<&Mapped> {
-        self.packs[i]
-            .as_ref()
-            .with_context(|| format!("{} does not open", self.indexes.packs[i].1.display()))
+    /// The header of the entry at `offset` of pack `pack`, read into `input` with the first
+    /// of its data, `first` bytes in all.
+    fn entry(&mut self, pack: usize, offset: u64, first: u64) -> anyhow::Result<pack::data::Entry> {
+        let file = &self.packs.packs[pack].data;
+        let Some(len) = file.end.checked_sub(offset).filter(|&n| n > 0) else {
+            bail!(
+                "pack entry at {offset}: past the end of {}",
+                file.path.display()
+            );
+        };
+        self.input.resize(len.min(first) as usize, 0);
+        read_at(&file.file, &mut self.input, offset)
+            .with_context(|| format!("cannot read {} at {offset}", file.path.display()))?;
+        pack::data::Entry::from_bytes(&self.input, offset, self.packs.hash)
+            .map_err(|e| anyhow::anyhow!("pack entry at {offset}: {e}"))
     }
 
-    /// The inflated data of one pack entry: a whole object, or a delta's instructions.
+    /// The inflated data of `entry`, the last one [`PackReader::entry`] read: a whole object,
+    /// or a delta's instructions. Reads the rest of its compressed data first if the first
+    /// read did not take it all.
     fn inflate_entry(&mut self, pack: usize, entry: &pack::data::Entry) -> anyhow::Result<Vec<u8>> {
-        if entry.decompressed_size > MAX_ENTRY {
+        let size = entry.decompressed_size;
+        if size > MAX_ENTRY {
             bail!(
-                "pack entry at {}: {} bytes, more than this reader inflates",
-                entry.pack_offset(),
-                entry.decompressed_size
-            );
-        }
-        let mut out = vec![0u8; entry.decompressed_size as usize];
-        let Some(mapped) = self.packs[pack].as_mut() else {
-            bail!("{} does not open", self.indexes.packs[pack].1.display());
-        };
-        let start = entry.data_offset;
-        let Some(input) = mapped
-            .data
-            .entry_slice(start..mapped.data.pack_end() as u64)
-        else {
-            bail!(
-                "pack entry at {}: data past the end of the pack",
+                "pack entry at {}: {size} bytes, more than this reader inflates",
                 entry.pack_offset()
             );
+        }
+        let Pack {
+            data: file, starts, ..
+        } = &self.packs.packs[pack];
+        let header = u64::from(entry.encoded_header_size);
+        let have = self.input.len() as u64;
+        // More than any zlib stream of `size` bytes takes (deflate's stored blocks add 5 bytes
+        // per 64 KiB, a block of fixed codes at most one bit per byte, zlib 6 bytes of
+        // framing): a bound on what a corrupt index can make this read.
+        let enough = header + size + size / 8 + 64;
+        if have < enough && entry.pack_offset() + have < file.end {
+            // The entry ends where the next one starts.
+            let next = starts.partition_point(|&s| s <= entry.pack_offset());
+            let end = starts.get(next).copied().unwrap_or(file.end).min(file.end);
+            let want = (end - entry.pack_offset()).min(enough.max(have));
+            if want > have {
+                self.input.resize(want as usize, 0);
+                read_at(
+                    &file.file,
+                    &mut self.input[have as usize..],
+                    entry.pack_offset() + have,
+                )
+                .with_context(|| {
+                    format!(
+                        "cannot read {} at {}",
+                        file.path.display(),
+                        entry.pack_offset()
+                    )
+                })?;
+            }
+        }
+        let Some(input) = self.input.get(header as usize..) else {
+            bail!("pack entry at {}: truncated header", entry.pack_offset());
         };
-        let taken = self
-            .inflater
+        let mut out = vec![0u8; size as usize];
+        self.inflater
             .inflate(input, &mut out)
             .with_context(|| format!("pack entry at {}", entry.pack_offset()))?;
-        self.touched += mapped.touch(entry.pack_offset(), start + taken as u64);
         Ok(out)
     }
 
@@ -376,30 +448,6 @@ impl PackReader {
             Want::Tree => &mut self.trees,
             Want::Blob => &mut self.blobs,
         }
-    }
-}
-
-impl Mapped {
-    fn open(path: &Path, hash: gix::hash::Kind) -> Option<Mapped> {
-        let data = pack::data::File::at(path, hash).ok()?;
-        let blocks = vec![0; (data.data_len() >> BLOCK_SHIFT) / 64 + 1];
-        Some(Mapped { data, blocks })
-    }
-
-    /// Notes that bytes `start..end` were read; returns how many bytes of blocks not read
-    /// before that adds to the mapping's resident size.
-    fn touch(&mut self, start: u64, end: u64) -> u64 {
-        let mut added = 0;
-        for block in (start >> BLOCK_SHIFT)..=(end.saturating_sub(1) >> BLOCK_SHIFT) {
-            let (word, bit) = ((block / 64) as usize, block % 64);
-            if let Some(w) = self.blocks.get_mut(word) {
-                if *w & (1 << bit) == 0 {
-                    *w |= 1 << bit;
-                    added += 1u64 << BLOCK_SHIFT;
-                }
-            }
-        }
-        added
     }
 }
 
@@ -422,5 +470,118 @@ impl Hasher for OffsetHasher {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::git::history::test_git::{git, pack_everything, pack_file};
+
+    /// Text of `lines` lines of pseudo-random words, which compresses to about a third.
+    fn words(seed: u64, lines: usize) -> String {
+        let mut state = seed;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as usize
+        };
+        let vocabulary = ["alpha", "beta", "gamma", "delta", "token", "reader", "pack"];
+        (0..lines)
+            .map(|i| {
+                let w: Vec<&str> = (0..6).map(|_| vocabulary[next() % 7]).collect();
+                format!("{i} {} {}\n", w.join("_"), next() % 100_000)
+            })
+            .collect()
+    }
+
+    /// Blobs of every size a pack holds: tiny, larger than a first read once compressed
+    /// (whole and as a delta), and barely compressible; (id, content) each.
+    fn blobs(dir: &Path) -> Vec<(ObjectId, Vec<u8>)> {
+        let long = words(1, 3000);
+        let mut edited = long.clone();
+        edited.insert_str(long.len() / 2, "an edit in the middle\n");
+        let noise: String = (0..40_000u64)
+            .map(|i| format!("{:x}", (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60)))
+            .collect();
+        ["tiny".to_string(), long, edited, noise]
+            .into_iter()
+            .map(|content| {
+                let id = git(
+                    dir,
+                    &["hash-object", "-w", "--stdin"],
+                    Some(content.as_bytes()),
+                );
+                (
+                    ObjectId::from_hex(id.as_bytes()).unwrap(),
+                    content.into_bytes(),
+                )
+            })
+            .collect()
+    }
+
+    fn reader(dir: &Path) -> PackReader {
+        let repo = gix::open(dir).unwrap();
+        let packs = Packs::open(&repo);
+        assert_eq!(packs.packs.len(), 1);
+        PackReader::new(repo, packs, 1 << 20)
+    }
+
+    #[test]
+    fn reads_packed_blobs_whole_and_as_deltas_and_sizes_them_without_inflating() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git(dir, &["init", "-q"], None);
+        let blobs = blobs(dir);
+        let packed = pack_everything(dir);
+        assert!(packed.contains("chain length = 1"), "no deltas: {packed}");
+        let mut objects = reader(dir);
+        for (id, content) in &blobs {
+            match objects.blob(id, u64::MAX).unwrap() {
+                BlobRead::Data(data) => assert_eq!(&data[..], &content[..], "blob {id}"),
+                BlobRead::TooLarge(_) => panic!("blob {id} is not too large"),
+            }
+            match objects.blob(id, 3).unwrap() {
+                BlobRead::TooLarge(size) => assert_eq!(size, content.len() as u64),
+                BlobRead::Data(_) => assert!(content.len() <= 3),
+            }
+        }
+        // Asking for a blob as a tree is an error, not a wrong answer.
+        assert!(objects.tree(&blobs[1].0).is_err());
+    }
+
+    #[test]
+    fn a_corrupt_pack_gives_errors_never_wrong_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git(dir, &["init", "-q"], None);
+        let blobs = blobs(dir);
+        pack_everything(dir);
+        let pack = pack_file(dir, "pack");
+        let mut bytes = std::fs::read(&pack).unwrap();
+        let middle = bytes.len() / 2;
+        for b in &mut bytes[middle..middle + 64] {
+            *b = 0x55;
+        }
+        // Pack files are read-only as git writes them.
+        let mut permissions = std::fs::metadata(&pack).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        permissions.set_readonly(false);
+        std::fs::set_permissions(&pack, permissions).unwrap();
+        std::fs::write(&pack, bytes).unwrap();
+        let mut objects = reader(dir);
+        let mut errors = 0;
+        for (id, content) in &blobs {
+            match objects.blob(id, u64::MAX) {
+                Ok(BlobRead::Data(data)) => assert_eq!(&data[..], &content[..], "blob {id}"),
+                Ok(BlobRead::TooLarge(_)) => panic!("blob {id} is not too large"),
+                Err(e) => {
+                    assert!(format!("{e:#}").contains("pack entry"), "{e:#}");
+                    errors += 1;
+                }
+            }
+        }
+        assert!(errors > 0, "the corruption went unnoticed");
     }
 }

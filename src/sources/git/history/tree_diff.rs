@@ -175,39 +175,19 @@ fn push_component(path: &mut BString, name: &BStr) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::git::history::packs::PackIndexes;
+    use crate::sources::git::history::packs::Packs;
+    use crate::sources::git::history::test_git::{git, pack_everything};
     use std::path::Path;
-    use std::process::Command;
-
-    fn git(dir: &Path, args: &[&str], input: Option<&str>) -> String {
-        use std::io::Write;
-        let mut child = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", dir)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("git runs");
-        if let Some(input) = input {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(input.as_bytes())
-                .unwrap();
-        }
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "git {args:?}");
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    }
 
     /// Writes a tree holding `files` (path, content) and returns its id.
     fn tree(dir: &Path, files: &[(&str, String)]) -> ObjectId {
         git(dir, &["read-tree", "--empty"], None);
         for (path, content) in files {
-            let blob = git(dir, &["hash-object", "-w", "--stdin"], Some(content));
+            let blob = git(
+                dir,
+                &["hash-object", "-w", "--stdin"],
+                Some(content.as_bytes()),
+            );
             let info = format!("100644,{blob},{path}");
             git(dir, &["update-index", "--add", "--cacheinfo", &info], None);
         }
@@ -215,7 +195,10 @@ mod tests {
     }
 
     fn blob_id(dir: &Path, content: &str) -> ObjectId {
-        ObjectId::from_hex(git(dir, &["hash-object", "--stdin"], Some(content)).as_bytes()).unwrap()
+        ObjectId::from_hex(
+            git(dir, &["hash-object", "--stdin"], Some(content.as_bytes())).as_bytes(),
+        )
+        .unwrap()
     }
 
     /// (path, blob, replaced) of what `new` adds relative to every one of `bases`.
@@ -225,8 +208,8 @@ mod tests {
         new: ObjectId,
     ) -> Vec<(String, ObjectId, Option<ObjectId>)> {
         let repo = gix::open(dir).unwrap();
-        let indexes = PackIndexes::open(&repo);
-        let mut objects = PackReader::new(repo, indexes, 1 << 20, 1 << 20);
+        let packs = Packs::open(&repo);
+        let mut objects = PackReader::new(repo, packs, 1 << 20);
         let mut out: Vec<_> = diff(&mut objects, bases, &new)
             .unwrap()
             .blobs
@@ -309,30 +292,7 @@ mod tests {
         };
         for stage in ["loose", "packed"] {
             if stage == "packed" {
-                // Nothing here is reachable from a ref: pack every object by name.
-                let all = git(
-                    dir,
-                    &[
-                        "cat-file",
-                        "--batch-all-objects",
-                        "--batch-check=%(objectname)",
-                    ],
-                    None,
-                );
-                git(
-                    dir,
-                    &["pack-objects", "-q", ".git/objects/pack/pack"],
-                    Some(&all),
-                );
-                git(dir, &["prune-packed"], None);
-                let loose = git(dir, &["count-objects", "-v"], None);
-                assert!(loose.starts_with("count: 0"), "{loose}");
-                let idx = std::fs::read_dir(dir.join(".git/objects/pack"))
-                    .unwrap()
-                    .map(|e| e.unwrap().path())
-                    .find(|p| p.extension().is_some_and(|e| e == "idx"))
-                    .unwrap();
-                let packed = git(dir, &["verify-pack", "-v", idx.to_str().unwrap()], None);
+                let packed = pack_everything(dir);
                 assert!(packed.contains("chain length = 1"), "no deltas: {packed}");
             }
             assert_eq!(
