@@ -256,9 +256,9 @@ pub struct GitArgs {
     /// and new blobs, and reports only what they add (rescans everything when the rules change)
     #[arg(long, value_name = "FILE", conflicts_with = "staged")]
     pub cache: Option<PathBuf>,
-    /// Memory for the history scan's caches of decoded objects and its mappings of the pack
-    /// files, all threads together (default 64MiB); the ids of the blobs seen (~40 bytes
-    /// each), the pack indexes and one blob per thread come on top
+    /// Memory for the history scan's caches of decoded objects, all threads together
+    /// (default 64MiB); the ids of the blobs seen (~40 bytes each), the pack indexes and one
+    /// blob per thread come on top
     #[arg(long, value_name = "SIZE", value_parser = parse_size, conflicts_with = "staged")]
     pub max_memory: Option<u64>,
 }

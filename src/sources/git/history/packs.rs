@@ -1,4 +1,5 @@
-//! Reading trees and blobs straight from the repository's pack files, for one diff worker.
+//! Reading trees, blobs and commits straight from the repository's pack files, for one diff
+//! worker.
 //!
 //! Why not gix's object lookup: a pack stores most trees and blobs as deltas against another
 //! version of the same folder or file, in chains up to 50 deep, and gix's delta cache keeps
@@ -172,17 +173,19 @@ pub struct PackReader {
 /// Reading more than an entry needs costs a copy; reading less, a second read.
 fn first_read(want: Want) -> u64 {
     match want {
-        Want::Tree => 256,
+        Want::Tree | Want::Commit => 256,
         Want::Blob => 4 << 10,
     }
 }
 
-/// Which cache a read goes through (git deltas a tree only against a tree, a blob only
-/// against a blob, so a chain stays in one).
+/// What a read expects, and which cache it goes through (git deltas a tree only against a
+/// tree, a blob only against a blob, so a chain stays in one). Commits are read once each
+/// and not kept.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
     Tree,
     Blob,
+    Commit,
 }
 
 impl Want {
@@ -190,6 +193,7 @@ impl Want {
         match self {
             Want::Tree => gix::object::Kind::Tree,
             Want::Blob => gix::object::Kind::Blob,
+            Want::Commit => gix::object::Kind::Commit,
         }
     }
 
@@ -197,6 +201,7 @@ impl Want {
         match self {
             Want::Tree => "tree",
             Want::Blob => "blob",
+            Want::Commit => "commit",
         }
     }
 }
@@ -266,14 +271,23 @@ impl PackReader {
         }
     }
 
-    /// Commit `id`'s raw object, read through gix (commits are read once each, in walk
-    /// order: nothing to cache).
+    /// Commit `id`, decoded from its raw object, which is left in `buf`.
     pub fn commit<'a>(
-        &self,
+        &mut self,
         id: &ObjectId,
         buf: &'a mut Vec<u8>,
     ) -> anyhow::Result<gix::objs::CommitRef<'a>> {
-        Ok(self.repo.objects.find_commit(id, buf)?)
+        match self.read(id, Want::Commit, u64::MAX)? {
+            Resolved::Object(data) => {
+                buf.clear();
+                buf.extend_from_slice(&data);
+                gix::objs::CommitRef::from_bytes(buf, self.packs.hash)
+                    .map_err(|e| anyhow::anyhow!("commit {id}: {e}"))
+            }
+            Resolved::TooLarge(_) | Resolved::Outside => {
+                Ok(self.repo.objects.find_commit(id, buf)?)
+            }
+        }
     }
 
     fn read(&mut self, id: &ObjectId, want: Want, max: u64) -> anyhow::Result<Resolved> {
@@ -316,7 +330,7 @@ impl PackReader {
         let mut chain: Vec<(u64, Vec<u8>)> = Vec::new();
         let (mut p, mut at) = (pack, offset);
         let base: Decoded = loop {
-            if let Some(hit) = self.cache(want).get(&key(p, at)) {
+            if let Some(hit) = self.cache(want).and_then(|c| c.get(&key(p, at))) {
                 // Kept as the base of another object, it is still over the limit itself.
                 if chain.is_empty() && hit.len() as u64 > max {
                     return Ok(Resolved::TooLarge(hit.len() as u64));
@@ -341,7 +355,9 @@ impl PackReader {
                         return Ok(Resolved::TooLarge(entry.decompressed_size));
                     }
                     let data = Arc::new(self.inflate_entry(p, &entry)?);
-                    self.cache(want).put(key(p, at), &data);
+                    if let Some(cache) = self.cache(want) {
+                        cache.put(key(p, at), &data);
+                    }
                     break data;
                 }
             };
@@ -369,7 +385,9 @@ impl PackReader {
         let mut current = base;
         for (key, delta) in chain.iter().rev() {
             let next = Arc::new(delta::apply(&current, delta)?);
-            self.cache(want).put(*key, &next);
+            if let Some(cache) = self.cache(want) {
+                cache.put(*key, &next);
+            }
             current = next;
         }
         Ok(Resolved::Object(current))
@@ -443,10 +461,11 @@ impl PackReader {
         Ok(out)
     }
 
-    fn cache(&mut self, want: Want) -> &mut ObjectCache {
+    fn cache(&mut self, want: Want) -> Option<&mut ObjectCache> {
         match want {
-            Want::Tree => &mut self.trees,
-            Want::Blob => &mut self.blobs,
+            Want::Tree => Some(&mut self.trees),
+            Want::Blob => Some(&mut self.blobs),
+            Want::Commit => None,
         }
     }
 }
