@@ -35,11 +35,19 @@ echo
 echo "| run | wall | CPU | peak RSS | found | notes |"
 echo "|---|---:|---:|---:|---:|---|"
 
+# Reads the corpus's .git once, so that every row starts with it in the page cache. Some VMs
+# (this one: DAMON with a `pageout` scheme) evict file pages idle for a second or two, so
+# without this whichever tool runs first after a pause reads the pack from disk.
+warm() {
+  find "$REPO/.git" -type f -exec cat {} + >/dev/null 2>&1 || true
+}
+
 # row NAME OUTFILE FOUND_CMD -- CMD...: runs CMD under GNU time and prints a table row.
 row() {
   local name=$1 out=$2 found_cmd=$3
   shift 4
   local t="$WORK/time.txt"
+  warm
   "$TIME" -f "%e %U %S %M" -o "$t" "$@" >/dev/null 2>"$WORK/stderr.txt" || true
   read -r wall user sys rss < <(tail -n 1 "$t")
   local found

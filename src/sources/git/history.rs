@@ -5,11 +5,11 @@
 //! 1. Walk the commits reachable from the chosen tips (all refs by default), keeping for each
 //!    only its id, tree, time and what it is diffed against, and lay them out so that a commit
 //!    is followed by its first parent ([`walk`]).
-//! 2. Workers (one per thread) take contiguous runs of that order and diff each commit's tree
-//!    against its parent's (a merge: against all its parents at once, keeping only what is
-//!    new to every one) ([`tree_diff`]). Each reads trees and blobs from the pack files itself,
-//!    keeping every object of a delta chain it decodes and mapping the packs afresh as it
-//!    goes, so that memory stays within `--max-memory` ([`packs`]). Each blob a commit adds or
+//! 2. Workers (one per thread) take contiguous runs of that order ([`runs`]) and diff each
+//!    commit's tree against its parent's (a merge: against all its parents at once, keeping
+//!    only what is new to every one) ([`tree_diff`]). Each reads trees, blobs and commits from
+//!    the pack files itself, with positioned reads, keeping every object of a delta chain it
+//!    decodes within its share of `--max-memory` ([`packs`]). Each blob a commit adds or
 //!    changes at a path is an *appearance* (commit, path, the blob it replaced).
 //! 3. The first worker to meet a blob claims it and scans it at once; the others only note
 //!    its appearances, and only while it is being scanned or when it holds a secret
@@ -86,8 +86,8 @@ pub struct HistoryOptions {
     pub decoding: bool,
     pub max_file_size: u64,
     pub threads: usize,
-    /// Memory for the decoded-object caches and pack mappings of all threads together, bytes
-    /// (0: [`DEFAULT_CACHE_BUDGET`]).
+    /// Memory for the decoded-object caches of all threads together, bytes (0:
+    /// [`DEFAULT_CACHE_BUDGET`]).
     pub cache_budget: usize,
     /// Do not look inside blobs that are archives (`--no-archives`).
     pub no_archives: bool,
@@ -179,8 +179,7 @@ enum BlobOutcome {
     Lfs,
 }
 
-/// Default memory for the decoded-object caches and pack mappings of all threads together
-/// (`--max-memory`).
+/// Default memory for the decoded-object caches of all threads together (`--max-memory`).
 pub const DEFAULT_CACHE_BUDGET: usize = 64 << 20;
 
 /// The shortest run of commits a worker takes at once (see [`runs`]).
