@@ -515,8 +515,18 @@ mod tests {
             .collect()
     }
 
-    /// Blobs of every size a pack holds: tiny, larger than a first read once compressed
-    /// (whole and as a delta), and barely compressible; (id, content) each.
+    /// A repository whose one pack holds blobs of every size: tiny, larger than a first read
+    /// once compressed (whole and as a delta), and barely compressible; (id, content) each,
+    /// and `git verify-pack -v` of the pack.
+    fn packed_blobs() -> (tempfile::TempDir, Vec<(ObjectId, Vec<u8>)>, String) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git(dir, &["init", "-q"], None);
+        let blobs = blobs(dir);
+        let packed = pack_everything(dir);
+        (tmp, blobs, packed)
+    }
+
     fn blobs(dir: &Path) -> Vec<(ObjectId, Vec<u8>)> {
         let long = words(1, 3000);
         let mut edited = long.clone();
@@ -549,13 +559,9 @@ mod tests {
 
     #[test]
     fn reads_packed_blobs_whole_and_as_deltas_and_sizes_them_without_inflating() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        git(dir, &["init", "-q"], None);
-        let blobs = blobs(dir);
-        let packed = pack_everything(dir);
+        let (tmp, blobs, packed) = packed_blobs();
         assert!(packed.contains("chain length = 1"), "no deltas: {packed}");
-        let mut objects = reader(dir);
+        let mut objects = reader(tmp.path());
         for (id, content) in &blobs {
             match objects.blob(id, u64::MAX).unwrap() {
                 BlobRead::Data(data) => assert_eq!(&data[..], &content[..], "blob {id}"),
@@ -572,11 +578,8 @@ mod tests {
 
     #[test]
     fn a_corrupt_pack_gives_errors_never_wrong_bytes() {
-        let tmp = tempfile::tempdir().unwrap();
+        let (tmp, blobs, _) = packed_blobs();
         let dir = tmp.path();
-        git(dir, &["init", "-q"], None);
-        let blobs = blobs(dir);
-        pack_everything(dir);
         let pack = pack_file(dir, "pack");
         let mut bytes = std::fs::read(&pack).unwrap();
         let middle = bytes.len() / 2;
