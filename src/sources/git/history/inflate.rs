@@ -22,10 +22,6 @@ pub struct Inflater {
     decompressor: NonNull<libdeflate_decompressor>,
 }
 
-// The decompressor is plain memory with no tie to the thread that made it; it is used by one
-// worker at a time (`&mut self`).
-unsafe impl Send for Inflater {}
-
 impl Inflater {
     pub fn new() -> Self {
         // SAFETY: no arguments; a null result (out of memory) is handled below.
