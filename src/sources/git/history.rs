@@ -212,7 +212,8 @@ pub fn scan_history(
     let started = Instant::now();
     let timing = std::env::var_os("LEAKHOUND_GIT_PHASES").is_some();
     let mut repo = open_repo(&opts.repo)?;
-    // Every object is read once here (trees and blobs through `packs`, with their own caches).
+    // This handle walks the commits, each read once; the workers read trees, blobs and
+    // commits through `packs`, with caches of their own.
     repo.object_cache_size(0);
     let mut stats = HistoryStats {
         shallow: repo.is_shallow().unwrap_or(false),

@@ -9,7 +9,7 @@
 use anyhow::{bail, ensure, Context};
 
 /// The sizes a delta declares: the base it applies to, and the object it produces.
-pub fn sizes(delta: &[u8]) -> anyhow::Result<(u64, u64, usize)> {
+fn sizes(delta: &[u8]) -> anyhow::Result<(u64, u64, usize)> {
     let (base, used) = varint(delta).context("delta: base size")?;
     let (result, more) = varint(&delta[used..]).context("delta: result size")?;
     Ok((base, result, used + more))

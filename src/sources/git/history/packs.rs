@@ -110,6 +110,12 @@ struct PackFile {
 }
 
 impl PackFile {
+    /// Fills `buf` from the file at `offset`.
+    fn read_into(&self, buf: &mut [u8], offset: u64) -> anyhow::Result<()> {
+        read_at(&self.file, buf, offset)
+            .with_context(|| format!("cannot read {} at {offset}", self.path.display()))
+    }
+
     fn open(path: &Path, hash: gix::hash::Kind) -> anyhow::Result<PackFile> {
         let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         let len = file.metadata()?.len();
@@ -194,14 +200,6 @@ impl Want {
             Want::Tree => gix::object::Kind::Tree,
             Want::Blob => gix::object::Kind::Blob,
             Want::Commit => gix::object::Kind::Commit,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Want::Tree => "tree",
-            Want::Blob => "blob",
-            Want::Commit => "commit",
         }
     }
 }
@@ -295,7 +293,7 @@ impl PackReader {
             return Ok(Resolved::Outside);
         };
         self.resolve(pack, offset, want, max)
-            .with_context(|| format!("{} {id}", want.name()))
+            .with_context(|| format!("{} {id}", want.kind()))
     }
 
     /// Where object `id` is: a pack and an offset. The pack of the last hit is asked first.
@@ -349,7 +347,7 @@ impl PackReader {
                 header => {
                     let kind = header.as_kind().context("pack entry without a kind")?;
                     if kind != want.kind() {
-                        bail!("pack entry at {at} is a {kind}, not a {}", want.name());
+                        bail!("pack entry at {at} is a {kind}, not a {}", want.kind());
                     }
                     if chain.is_empty() && entry.decompressed_size > max {
                         return Ok(Resolved::TooLarge(entry.decompressed_size));
@@ -404,8 +402,7 @@ impl PackReader {
             );
         };
         self.input.resize(len.min(first) as usize, 0);
-        read_at(&file.file, &mut self.input, offset)
-            .with_context(|| format!("cannot read {} at {offset}", file.path.display()))?;
+        file.read_into(&mut self.input, offset)?;
         pack::data::Entry::from_bytes(&self.input, offset, self.packs.hash)
             .map_err(|e| anyhow::anyhow!("pack entry at {offset}: {e}"))
     }
@@ -434,21 +431,10 @@ impl PackReader {
             // The entry ends where the next one starts.
             let next = starts.partition_point(|&s| s <= entry.pack_offset());
             let end = starts.get(next).copied().unwrap_or(file.end).min(file.end);
-            let want = (end - entry.pack_offset()).min(enough.max(have));
+            let want = (end - entry.pack_offset()).min(enough);
             if want > have {
                 self.input.resize(want as usize, 0);
-                read_at(
-                    &file.file,
-                    &mut self.input[have as usize..],
-                    entry.pack_offset() + have,
-                )
-                .with_context(|| {
-                    format!(
-                        "cannot read {} at {}",
-                        file.path.display(),
-                        entry.pack_offset()
-                    )
-                })?;
+                file.read_into(&mut self.input[have as usize..], entry.pack_offset() + have)?;
             }
         }
         let Some(input) = self.input.get(header as usize..) else {
