@@ -23,8 +23,9 @@
 //!    reported once, attributed to the most recent boundary commit that has it, and only when
 //!    no commit of the visible history introduced it.
 //! 6. A secret is *still present at HEAD* when a blob of HEAD's tree holds the same fingerprint.
-//! 7. Each commit's message is scanned by the worker that diffs the commit (a finding there
-//!    has the location `commit-message`); after the diffs, annotated-tag messages and the blobs
+//! 7. Each commit's message is scanned from the raw commit the walk read, on a second thread
+//!    while the walk goes on ([`messages`]; a finding there has the location
+//!    `commit-message`); after the diffs, annotated-tag messages and the blobs
 //!    that only a tag reaches (tags of blobs and trees) are scanned once, serially
 //!    ([`scan_tags`]).
 //! 8. A missing object (a ref's target, a parent, a tree, a blob) is a skipped item with its
@@ -34,6 +35,7 @@ mod blob_table;
 pub mod cache;
 mod delta;
 mod inflate;
+mod messages;
 mod packs;
 mod recent_cache;
 #[cfg(test)]
@@ -134,16 +136,16 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// Where the time goes. `walk`, `attribution` (which includes the tag pass) and `head` are
-/// wall time on one thread; `diff`, `read`, `scan` and `messages` are summed over the worker
-/// threads.
+/// Where the time goes. `walk` (which includes opening the packs), `attribution` (which
+/// includes the tag pass) and `head` are wall time on one thread; `diff`, `read` and `scan`
+/// are summed over the worker threads; `messages` runs alongside the walk.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Phases {
     pub walk: u64,
     pub diff: u64,
     pub read: u64,
     pub scan: u64,
-    /// Reading and scanning commit messages (summed over the worker threads).
+    /// Parsing and scanning commit messages, on their own thread during the walk.
     pub messages: u64,
     pub attribution: u64,
     pub head: u64,
@@ -155,13 +157,11 @@ struct Counters {
     diff_ns: AtomicU64,
     read_ns: AtomicU64,
     scan_ns: AtomicU64,
-    message_ns: AtomicU64,
     appearances: AtomicU64,
     scanned: AtomicU64,
     bytes: AtomicU64,
     lfs: AtomicU64,
     submodules: AtomicU64,
-    messages: AtomicU64,
 }
 
 fn add(counter: &AtomicU64, n: u64) {
@@ -222,6 +222,7 @@ pub fn scan_history(
     let mut phases = Phases::default();
 
     let t = Instant::now();
+    let packs = Packs::open(&repo);
     let key = opts
         .cache
         .as_ref()
@@ -244,8 +245,20 @@ pub fn scan_history(
         }
         _ => None,
     };
-    let (commits, mut skipped, tips) =
-        walk_commits(&repo, opts, prior.as_ref().map_or(&[][..], |p| &p.tips[..]))?;
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let known = prior.as_ref().map_or(&[][..], |p| &p.tips[..]);
+    let (walked, messages) =
+        messages::scan_during(detector, repo.object_hash(), threads > 1, |each| {
+            walk_commits(&repo, &packs, opts, known, each)
+        });
+    let (commits, mut skipped, tips) = walked?;
+    skipped.extend(messages.problems);
+    stats.messages_scanned = messages.scanned;
+    phases.messages = messages.ns;
     phases.walk = since(t);
     stats.commits = commits.len() as u64;
     stats.shallow_boundary_commits = commits
@@ -261,20 +274,13 @@ pub fn scan_history(
     let counters = Counters::default();
     let problems = Mutex::new(Vec::new());
     let skipped_blobs = Mutex::new(Vec::new());
-    let message_findings = Mutex::new(Vec::new());
 
     // Diff and scan, in parallel over contiguous runs of commits.
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
     phases.threads = threads as u64;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
     let sync_repo = repo.clone().into_sync();
-    let packs = Packs::open(&repo);
     let budget = if opts.cache_budget == 0 {
         DEFAULT_CACHE_BUDGET
     } else {
@@ -287,7 +293,6 @@ pub fn scan_history(
         counters: &counters,
         problems: &problems,
         skipped_blobs: &skipped_blobs,
-        message_findings: &message_findings,
         progress,
         max_file_size: opts.max_file_size,
         archives: (!opts.no_archives).then(|| ArchiveOptions::new(opts.max_file_size)),
@@ -311,11 +316,9 @@ pub fn scan_history(
     stats.blob_appearances = counters.appearances.load(Ordering::Relaxed);
     stats.lfs_pointers_skipped = counters.lfs.load(Ordering::Relaxed);
     stats.submodules_not_entered = counters.submodules.load(Ordering::Relaxed);
-    stats.messages_scanned = counters.messages.load(Ordering::Relaxed);
     phases.diff = counters.diff_ns.load(Ordering::Relaxed);
     phases.read = counters.read_ns.load(Ordering::Relaxed);
     phases.scan = counters.scan_ns.load(Ordering::Relaxed);
-    phases.messages = counters.message_ns.load(Ordering::Relaxed);
 
     let t = Instant::now();
     let (per_blob, seen) = table.into_parts();
@@ -380,12 +383,15 @@ pub fn scan_history(
     }
     findings.extend(from_snapshot);
     // Secrets in commit messages: attributed to their commit.
-    let mut by_commit = message_findings
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
-    by_commit.sort_by_key(|(ci, _)| *ci);
-    for (ci, found) in by_commit {
-        let info = commit_info(&repo, &mut infos, ci, &commits[ci as usize]);
+    let mut in_messages = messages.found;
+    for (ci, c) in commits.iter().enumerate() {
+        if in_messages.is_empty() {
+            break;
+        }
+        let Some(found) = in_messages.remove(&c.id) else {
+            continue;
+        };
+        let info = commit_info(&repo, &mut infos, ci as u32, c);
         for mut f in found {
             f.commit = Some(CommitInfo {
                 location: Some(Location::CommitMessage),
@@ -545,8 +551,6 @@ struct Ctx<'a> {
     counters: &'a Counters,
     problems: &'a Mutex<Vec<Skipped>>,
     skipped_blobs: &'a Mutex<Vec<ObjectId>>,
-    /// Findings in commit messages, by commit index.
-    message_findings: &'a Mutex<Vec<(u32, Vec<Finding>)>>,
     progress: &'a dyn Progress,
     max_file_size: u64,
     /// How to open blobs that are archives (`None`: `--no-archives`).
@@ -569,7 +573,6 @@ struct Worker {
     /// Trees and blobs, from the packs (see [`packs`]).
     objects: PackReader,
     scratch: DetectorScratch,
-    message_buf: Vec<u8>,
 }
 
 impl Worker {
@@ -585,13 +588,11 @@ impl Worker {
         Worker {
             objects: PackReader::new(repo, Arc::clone(packs), budget),
             scratch,
-            message_buf: Vec::new(),
         }
     }
 
     /// Diffs one commit and scans the blobs it introduces that nobody has claimed yet.
     fn commit(&mut self, ctx: &Ctx, index: u32, c: &Walked) {
-        self.message(ctx, index, c);
         let t = ctx.timing.then(Instant::now);
         let introduced = self.introduced(c);
         if let Some(t) = t {
@@ -619,35 +620,6 @@ impl Worker {
                 let found = self.scan(ctx, ch.oid, &path);
                 ctx.table.finish(&ch.oid, found);
             }
-        }
-    }
-
-    /// Scans the message (subject and body) of commit `c`, once per commit of the walk.
-    fn message(&mut self, ctx: &Ctx, index: u32, c: &Walked) {
-        let t = ctx.timing.then(Instant::now);
-        let found = match self.objects.commit(&c.id, &mut self.message_buf) {
-            Ok(commit) => {
-                add(&ctx.counters.messages, 1);
-                ctx.detector
-                    .detect(commit.message, &message_path(&c.id), &mut self.scratch)
-            }
-            Err(e) => {
-                let error = format!("{e:#}");
-                ctx.skip(
-                    format!("commit {} (message)", c.id),
-                    SkipReason::Unreadable { error },
-                );
-                Vec::new()
-            }
-        };
-        if let Some(t) = t {
-            add(&ctx.counters.message_ns, since(t));
-        }
-        if !found.is_empty() {
-            ctx.message_findings
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((index, found));
         }
     }
 
@@ -727,11 +699,6 @@ impl Worker {
         };
         Ok((changes.blobs, snapshot, changes.submodules))
     }
-}
-
-/// The path a finding in the message of commit `id` gets: its short id, then what it is.
-fn message_path(id: &ObjectId) -> String {
-    format!("{} (commit message)", id.to_hex_with_len(12))
 }
 
 /// What the tag pass found: secrets in annotated-tag messages, and in blobs that only a tag

@@ -1,5 +1,5 @@
-//! Reading trees, blobs and commits straight from the repository's pack files, for one diff
-//! worker.
+//! Reading objects straight from the repository's pack files: trees and blobs for a diff
+//! worker, commits for the walk ([`CommitSource`]).
 //!
 //! Why not gix's object lookup: a pack stores most trees and blobs as deltas against another
 //! version of the same folder or file, in chains up to 50 deep, and gix's delta cache keeps
@@ -20,6 +20,7 @@
 //! What the reader cannot serve from a pack (loose objects, a pack that does not open, a base
 //! outside the packs) it asks gix for, which handles every case.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
@@ -168,6 +169,8 @@ pub struct PackReader {
     blobs: ObjectCache,
     /// The pack that answered the last lookup.
     last_pack: usize,
+    /// The last stretch of a pack read for a small entry (see [`WINDOW`]).
+    window: Window,
     /// The bytes of the pack entry being decoded, from its offset: its header and some or all
     /// of its compressed data (see [`PackReader::entry`]).
     input: Vec<u8>,
@@ -181,6 +184,26 @@ fn first_read(want: Want) -> u64 {
     match want {
         Want::Tree | Want::Commit => 256,
         Want::Blob => 4 << 10,
+    }
+}
+
+/// How much of a pack a small entry's first read takes: mostly bytes *before* the entry,
+/// where the base of a delta chain tends to lie, so that the next entry down the chain is
+/// often read from memory. On the bench history 42% of tree reads then need no system
+/// call; 1 KiB hits almost as often as 4 KiB and copies far less.
+const WINDOW: u64 = 1 << 10;
+
+/// A stretch of one pack, as last read.
+#[derive(Default)]
+struct Window {
+    pack: usize,
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Window {
+    fn end(&self) -> u64 {
+        self.start + self.bytes.len() as u64
     }
 }
 
@@ -233,6 +256,7 @@ impl PackReader {
             trees: ObjectCache::new(cache_budget / 2),
             blobs: ObjectCache::new(cache_budget / 2),
             last_pack: 0,
+            window: Window::default(),
             input: Vec::new(),
         }
     }
@@ -265,25 +289,6 @@ impl PackReader {
                     Some(size) => Ok(BlobRead::TooLarge(size)),
                     None => Ok(BlobRead::Data(Arc::new(buf))),
                 }
-            }
-        }
-    }
-
-    /// Commit `id`, decoded from its raw object, which is left in `buf`.
-    pub fn commit<'a>(
-        &mut self,
-        id: &ObjectId,
-        buf: &'a mut Vec<u8>,
-    ) -> anyhow::Result<gix::objs::CommitRef<'a>> {
-        match self.read(id, Want::Commit, u64::MAX)? {
-            Resolved::Object(data) => {
-                buf.clear();
-                buf.extend_from_slice(&data);
-                gix::objs::CommitRef::from_bytes(buf, self.packs.hash)
-                    .map_err(|e| anyhow::anyhow!("commit {id}: {e}"))
-            }
-            Resolved::TooLarge(_) | Resolved::Outside => {
-                Ok(self.repo.objects.find_commit(id, buf)?)
             }
         }
     }
@@ -401,8 +406,26 @@ impl PackReader {
                 file.path.display()
             );
         };
-        self.input.resize(len.min(first) as usize, 0);
-        file.read_into(&mut self.input, offset)?;
+        let n = len.min(first);
+        if first <= WINDOW / 4 {
+            let w = &mut self.window;
+            let inside = w.pack == pack && w.start <= offset && offset + n <= w.end();
+            if !inside {
+                // Most of the window lies before the entry: that is where its delta base
+                // usually is.
+                w.pack = pack;
+                w.start = (offset + n).saturating_sub(WINDOW * 3 / 4);
+                let end = (w.start + WINDOW).min(file.end);
+                w.bytes.resize((end - w.start) as usize, 0);
+                file.read_into(&mut w.bytes, w.start)?;
+            }
+            let at = (offset - w.start) as usize;
+            self.input.clear();
+            self.input.extend_from_slice(&w.bytes[at..at + n as usize]);
+        } else {
+            self.input.resize(n as usize, 0);
+            file.read_into(&mut self.input, offset)?;
+        }
         pack::data::Entry::from_bytes(&self.input, offset, self.packs.hash)
             .map_err(|e| anyhow::anyhow!("pack entry at {offset}: {e}"))
     }
@@ -440,9 +463,9 @@ impl PackReader {
         let Some(input) = self.input.get(header as usize..) else {
             bail!("pack entry at {}: truncated header", entry.pack_offset());
         };
-        let mut out = vec![0u8; size as usize];
-        self.inflater
-            .inflate(input, &mut out)
+        let (out, _) = self
+            .inflater
+            .inflate(input, size as usize)
             .with_context(|| format!("pack entry at {}", entry.pack_offset()))?;
         Ok(out)
     }
@@ -452,6 +475,41 @@ impl PackReader {
             Want::Tree => Some(&mut self.trees),
             Want::Blob => Some(&mut self.blobs),
             Want::Commit => None,
+        }
+    }
+}
+
+/// A pack reader as gix's object source, for gix's commit walk: commits inflated with
+/// libdeflate and without gix's pack cache (which a walk that reads each commit once does not
+/// use). What the reader cannot read from a pack, it asks gix for. `Find` reads through
+/// `&self`, hence the `RefCell`: the walk runs on one thread.
+pub struct CommitSource(RefCell<PackReader>);
+
+impl CommitSource {
+    pub fn new(repo: gix::Repository, packs: Arc<Packs>) -> Self {
+        CommitSource(RefCell::new(PackReader::new(repo, packs, 0)))
+    }
+}
+
+impl gix::objs::Find for CommitSource {
+    fn try_find<'a>(
+        &self,
+        id: &gix::oid,
+        buffer: &'a mut Vec<u8>,
+    ) -> Result<Option<gix::objs::Data<'a>>, gix::Error> {
+        let mut reader = self.0.borrow_mut();
+        match reader.read(&id.to_owned(), Want::Commit, u64::MAX) {
+            Ok(Resolved::Object(data)) => {
+                buffer.clear();
+                buffer.extend_from_slice(&data);
+                Ok(Some(gix::objs::Data {
+                    kind: gix::object::Kind::Commit,
+                    object_hash: reader.packs.hash,
+                    data: buffer,
+                }))
+            }
+            // Not in a pack, or not a commit there: gix says what it is, or why not.
+            _ => reader.repo.objects.try_find(id, buffer),
         }
     }
 }

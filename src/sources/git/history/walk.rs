@@ -6,11 +6,13 @@
 //! (newest first), so that a file they all hold is seen once, not once per boundary commit.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
+use super::packs::{CommitSource, Packs};
 use super::HistoryOptions;
 use crate::sources::{SkipReason, Skipped};
 
@@ -41,11 +43,14 @@ pub struct Walked {
 
 /// The commits to scan, newest first as the walk yields them (leaving out what is reachable
 /// from `known`), the problems met (a parent that is missing in a repository that is not
-/// shallow), and the tips the walk started from.
+/// shallow), and the tips the walk started from. Each commit to scan is also handed to
+/// `each` as it is read, with its raw object.
 pub fn walk_commits(
     repo: &gix::Repository,
+    packs: &Arc<Packs>,
     opts: &HistoryOptions,
     known: &[ObjectId],
+    each: &mut dyn FnMut(ObjectId, &[u8]),
 ) -> anyhow::Result<(Vec<Walked>, Vec<Skipped>, Vec<ObjectId>)> {
     let resolve = |spec: &str| -> anyhow::Result<ObjectId> {
         let id = repo
@@ -108,7 +113,7 @@ pub fn walk_commits(
     hidden.extend(known.iter().copied());
     hidden.sort();
     hidden.dedup();
-    let (commits, mut problems) = walk_from(repo, tips.clone(), hidden, opts.since)?;
+    let (commits, mut problems) = walk_from(repo, packs, tips.clone(), hidden, opts.since, each)?;
     problems.extend(ref_problems);
     Ok((commits, problems, tips))
 }
@@ -166,9 +171,11 @@ struct Raw {
 
 fn walk_from(
     repo: &gix::Repository,
+    packs: &Arc<Packs>,
     tips: Vec<ObjectId>,
     hidden: Vec<ObjectId>,
     since: Option<i64>,
+    each: &mut dyn FnMut(ObjectId, &[u8]),
 ) -> anyhow::Result<(Vec<Walked>, Vec<Skipped>)> {
     let mut problems = Vec::new();
     let mut tips: Vec<ObjectId> = tips.into_iter().filter(|t| !hidden.contains(t)).collect();
@@ -197,7 +204,7 @@ fn walk_from(
     // clones), which loses that commit and everything behind it. Here a commit that is not in
     // the object database is simply not walked, and boundary commits are never diffed against
     // their parents.
-    let objects = &repo.objects;
+    let objects = CommitSource::new(repo.clone(), Arc::clone(packs));
     let hidden_present: Vec<ObjectId> = hidden.into_iter().filter(|h| repo.has_object(h)).collect();
     let mut walk = gix::traverse::commit::Simple::filtered(tips, objects, |id| repo.has_object(id))
         .hide(hidden_present)?;
@@ -232,6 +239,7 @@ fn walk_from(
         if since.is_some_and(|since| time < since) {
             continue;
         }
+        each(info.id, walk.commit_data());
         raw.push(Raw {
             id: info.id,
             tree,
