@@ -7,9 +7,9 @@
 //!    is followed by its first parent ([`walk`]).
 //! 2. Workers (one per thread) take contiguous runs of that order ([`runs`]) and diff each
 //!    commit's tree against its parent's (a merge: against all its parents at once, keeping
-//!    only what is new to every one) ([`tree_diff`]). Each reads trees, blobs and commits from
-//!    the pack files itself, with positioned reads, keeping every object of a delta chain it
-//!    decodes within its share of `--max-memory` ([`packs`]). Each blob a commit adds or
+//!    only what is new to every one) ([`tree_diff`]). Each reads trees and blobs from the pack
+//!    files itself, with positioned reads, keeping every object of a delta chain it decodes
+//!    within its share of `--max-memory` ([`packs`]). Each blob a commit adds or
 //!    changes at a path is an *appearance* (commit, path, the blob it replaced).
 //! 3. The first worker to meet a blob claims it and scans it at once; the others only note
 //!    its appearances, and only while it is being scanned or when it holds a secret
@@ -212,8 +212,8 @@ pub fn scan_history(
     let started = Instant::now();
     let timing = std::env::var_os("LEAKHOUND_GIT_PHASES").is_some();
     let mut repo = open_repo(&opts.repo)?;
-    // This handle walks the commits, each read once; the workers read trees, blobs and
-    // commits through `packs`, with caches of their own.
+    // This handle resolves refs and reads what the packs do not serve; the walk reads commits
+    // and the workers trees and blobs through `packs`, with caches of their own.
     repo.object_cache_size(0);
     let mut stats = HistoryStats {
         shallow: repo.is_shallow().unwrap_or(false),
